@@ -1,0 +1,82 @@
+"""The validated config: frozen dataclasses the core reads, never raw dicts.
+
+Everything the timetable needs is here, already checked, so the core never has to
+ask whether a value is missing or mistyped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from typing import Any
+
+from movebreak.core.routines import Routine
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class WorkHours:
+    """When prompts may fire: weekdays (0 = Monday) and a daily window in local time."""
+
+    days: frozenset[int]
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class ResetRule:
+    """A reset every ``every`` of working time, counted from the last movement."""
+
+    enabled: bool
+    every: timedelta
+    routine: str
+
+
+@dataclass(frozen=True)
+class MorningRule:
+    """The morning routine at a fixed local time on the given weekdays."""
+
+    enabled: bool
+    at: time
+    days: frozenset[int]
+    routine: str
+
+
+@dataclass(frozen=True)
+class StandingRule:
+    """Alternate sitting and standing blocks through the working day (off by default)."""
+
+    enabled: bool
+    sit: timedelta
+    stand: timedelta
+    routine: str
+
+
+@dataclass(frozen=True)
+class PromptSettings:
+    """How prompts behave: how late one may still be shown, and the default snooze."""
+
+    late_grace: timedelta
+    snooze: timedelta
+    notification_timeout: timedelta
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated config. ``source`` says where it came from, for messages."""
+
+    timezone: str
+    work: WorkHours
+    reset: ResetRule
+    morning: MorningRule
+    standing: StandingRule
+    prompts: PromptSettings
+    routines: Mapping[str, Routine]
+    calendar: Mapping[str, Any] = field(default_factory=dict)
+    source: str = "built-in defaults"
+
+    def routine(self, routine_id: str) -> Routine:
+        """The routine with this id; validation guarantees the rules' ids exist."""
+        return self.routines[routine_id]

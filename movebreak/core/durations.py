@@ -1,0 +1,120 @@
+"""Human durations ("45m", "1h30m", "30-45s") and rep ranges ("10-15").
+
+Config files are written by people, so the parser accepts the forms people write
+and the formatter prints them back the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+_UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)", re.IGNORECASE)
+_WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[hms]\s*)+$", re.IGNORECASE)
+
+
+class DurationError(ValueError):
+    """Raised with a message fit to show a person who typed the value."""
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse "45m", "1h30m", "90s", "1.5h" into a positive timedelta."""
+    if not isinstance(text, str) or not _WHOLE.match(text):
+        raise DurationError(f'expected a duration such as "45m" or "1h30m", got "{text}"')
+    seconds = sum(float(n) * _UNIT_SECONDS[u.lower()] for n, u in _PART.findall(text))
+    if seconds <= 0:
+        raise DurationError(f'expected a duration longer than zero, got "{text}"')
+    return timedelta(seconds=seconds)
+
+
+def format_duration(value: timedelta) -> str:
+    """Print a timedelta the way a person writes it: "2m", "1h30m", "45s"."""
+    total = round(value.total_seconds())
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{n}{u}" for n, u in ((hours, "h"), (minutes, "m"), (seconds, "s")) if n]
+    return "".join(parts) or "0s"
+
+
+def speak_seconds(seconds: float) -> str:
+    """Short spoken form for instructions: "45 s", "5 min", "1 min 30 s"."""
+    total = round(seconds)
+    minutes, secs = divmod(total, 60)
+    if minutes and secs:
+        return f"{minutes} min {secs} s"
+    return f"{minutes} min" if minutes else f"{secs} s"
+
+
+@dataclass(frozen=True)
+class DurationRange:
+    """A hold or work time, e.g. 30-45 s; low == high for a fixed time."""
+
+    low: timedelta
+    high: timedelta
+
+    @classmethod
+    def parse(cls, text: str) -> DurationRange:
+        """Parse "45s", "5m" or a range "30-45s" (the unit may be on both ends)."""
+        if not isinstance(text, str):
+            raise DurationError(f'expected a duration such as "45s" or "30-45s", got "{text}"')
+        if "-" not in text:
+            single = parse_duration(text)
+            return cls(single, single)
+        left, _, right = text.partition("-")
+        right = right.strip()
+        unit = right[-1:] if right[-1:].lower() in _UNIT_SECONDS else ""
+        if left.strip() and left.strip()[-1].isdigit():
+            left = left.strip() + unit
+        try:
+            low, high = parse_duration(left), parse_duration(right)
+        except DurationError:
+            raise DurationError(
+                f'expected a duration such as "45s" or "30-45s", got "{text}"'
+            ) from None
+        if low > high:
+            raise DurationError(f'the range "{text}" runs backwards')
+        return cls(low, high)
+
+    def spoken(self) -> str:
+        """ "30–45 s", "5 min"."""
+        lo, hi = self.low.total_seconds(), self.high.total_seconds()
+        if lo == hi:
+            return speak_seconds(lo)
+        if hi < 60 or (lo % 60 == 0 and hi % 60 == 0):
+            unit, div = ("s", 1) if hi < 60 else ("min", 60)
+            return f"{round(lo / div)}–{round(hi / div)} {unit}"
+        return f"{speak_seconds(lo)}–{speak_seconds(hi)}"
+
+
+@dataclass(frozen=True)
+class RepRange:
+    """How many repetitions, e.g. 10-15; low == high for a fixed count."""
+
+    low: int
+    high: int
+
+    @classmethod
+    def parse(cls, value: str | int) -> RepRange:
+        """Parse 12, "12" or "10-15"."""
+        if isinstance(value, bool):
+            raise DurationError(f'expected a rep count such as 12 or "10-15", got "{value}"')
+        if isinstance(value, int):
+            if value <= 0:
+                raise DurationError(f"expected a positive rep count, got {value}")
+            return cls(value, value)
+        match = re.fullmatch(r"\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?", str(value))
+        if not match:
+            raise DurationError(f'expected a rep count such as 12 or "10-15", got "{value}"')
+        low = int(match.group(1))
+        high = int(match.group(2) or low)
+        if low <= 0 or low > high:
+            raise DurationError(f'expected a rep range such as 10-15, got "{value}"')
+        return cls(low, high)
+
+    def spoken(self) -> str:
+        """ "10–15 reps", "12 reps"."""
+        if self.low == self.high:
+            return f"{self.low} reps"
+        return f"{self.low}–{self.high} reps"

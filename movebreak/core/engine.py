@@ -1,0 +1,300 @@
+"""The timetable engine: pure transitions of ``TimetableState`` given the time now.
+
+Safe Eyes keeps one pending timer; so do we. The shell asks ``next_wakeup`` when
+to call ``advance`` next and sleeps until then. ``advance`` delivers at most one
+prompt, drops prompts that are too late (a suspended laptop wakes up to one fresh
+start, not a burst of stale prompts) and reports every happening as an ``Event``
+for the history and the tray. Snooze, skip, done, start, pause and resume are
+operations here, not tricks on scheduler jobs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta, tzinfo
+from enum import Enum
+
+from movebreak.config.model import Config
+from movebreak.core import timetable
+from movebreak.core.state import Prompt, Running, Source, Status, TimetableState
+
+# A morning routine is still worth offering this late (the app started at 09:40,
+# or the laptop woke up then); later than this it is dropped for the day.
+MORNING_GRACE = timedelta(hours=1)
+# Guards the catch-up loop in ``advance`` against any rule that fails to move on.
+_MAX_CATCH_UP = 500
+
+
+class Outcome(Enum):
+    """What became of a prompt or routine; one history row each."""
+
+    PROMPTED = "prompted"
+    STARTED = "started"
+    COMPLETED = "completed"
+    SNOOZED = "snoozed"
+    SKIPPED = "skipped"
+    MISSED = "missed"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One happening, reported to the shell (notify, redraw, record)."""
+
+    outcome: Outcome
+    at: datetime
+    routine: str | None = None
+    source: Source | None = None
+    rotation: int = 0
+    detail: str = ""
+
+
+Result = tuple[TimetableState, list[Event]]
+
+
+class Engine:
+    """The rules of one config in one time zone. Holds no state of its own."""
+
+    def __init__(self, config: Config, tz: tzinfo) -> None:
+        self.config = config
+        self.tz = tz
+
+    # ----- what comes next -------------------------------------------------
+    def next_prompt(self, state: TimetableState, after: datetime) -> Prompt | None:
+        """The first prompt the rules produce after ``after`` (may already be due)."""
+        hold = state.paused_until if state.paused_until and state.paused_until > after else None
+        start = hold or after
+        anchor = max(filter(None, (state.reset_anchor, hold)), default=None)
+        cfg = self.config
+        candidates = []
+        if state.snoozed is not None and hold is None:
+            candidates.append(state.snoozed)
+        if (at := timetable.next_reset(cfg, self.tz, anchor, start)) is not None:
+            reason = f"every {_minutes(cfg.reset.every)} of sitting"
+            candidates.append(Prompt(at, cfg.reset.routine, Source.RESET, reason))
+        if (at := timetable.next_morning(cfg, self.tz, start, state.morning_handled)) is not None:
+            candidates.append(Prompt(at, cfg.morning.routine, Source.MORNING, "morning routine"))
+        if (at := timetable.next_standing(cfg, self.tz, start)) is not None:
+            candidates.append(Prompt(at, cfg.standing.routine, Source.STANDING, "standing block"))
+        return min(candidates, key=lambda p: (p.at, p.source.value), default=None)
+
+    def upcoming(self, state: TimetableState, now: datetime, until: datetime) -> list[Prompt]:
+        """Prompts from ``now`` to ``until`` if nobody answers them: what ``next`` prints."""
+        prompts: list[Prompt] = []
+        after = max(filter(None, (state.checked_until, now)))
+        for _ in range(_MAX_CATCH_UP):
+            prompt = self.next_prompt(state, after)
+            if prompt is None or prompt.at > until:
+                break
+            prompts.append(prompt)
+            state = self._consume(state, prompt, prompt.at)
+            after = max(after, prompt.at)
+        return prompts
+
+    def next_wakeup(self, state: TimetableState, now: datetime) -> datetime | None:
+        """When ``advance`` must run next; the shell sleeps until then."""
+        prompt = self.next_prompt(state, state.checked_until or now)
+        moments = [
+            prompt.at if prompt else None,
+            state.paused_until,
+            state.running.ends if state.running else None,
+        ]
+        soonest = min(filter(None, moments), default=None)
+        return max(soonest, now) if soonest else None
+
+    def status(self, state: TimetableState, now: datetime) -> Status:
+        """The tray state: running beats due beats paused beats waiting."""
+        if state.running is not None:
+            return Status.RUNNING
+        if state.pending is not None:
+            return Status.DUE
+        if state.paused(now):
+            return Status.PAUSED
+        return Status.WAITING
+
+    # ----- the clock moves ---------------------------------------------------
+    def advance(self, state: TimetableState, now: datetime) -> Result:
+        """Bring the state up to ``now``: finish routines, end pauses, deliver what is due."""
+        events: list[Event] = []
+        if state.checked_until is None:  # first run: look back only as far as a prompt may be late
+            state = replace(state, checked_until=now - MORNING_GRACE, reset_anchor=now)
+        elif now < state.checked_until:  # the clock went back: do not wait for the old future
+            anchor = min(filter(None, (state.reset_anchor, now)))
+            state = replace(state, checked_until=now, reset_anchor=anchor)
+        if state.running is not None and state.running.ends <= now:
+            run = state.running
+            events.append(Event(Outcome.COMPLETED, run.ends, run.routine, run.source, run.rotation))
+            state = replace(
+                state, running=None, reset_anchor=max(run.ends, state.reset_anchor or run.ends)
+            )
+        if state.paused_until is not None and state.paused_until <= now:
+            events.append(Event(Outcome.RESUMED, state.paused_until))
+            state = replace(state, reset_anchor=state.paused_until, paused_until=None)
+        due: list[Prompt] = []
+        after = state.checked_until or now
+        for _ in range(_MAX_CATCH_UP):
+            prompt = self.next_prompt(state, after)
+            if prompt is None or prompt.at > now:
+                break
+            on_time = now - prompt.at <= self._grace(prompt.source)
+            if on_time:
+                due.append(prompt)
+            else:
+                events.append(
+                    Event(
+                        Outcome.MISSED,
+                        prompt.at,
+                        prompt.routine,
+                        prompt.source,
+                        detail=f"{_minutes(now - prompt.at)} late (asleep or away)",
+                    )
+                )
+            state = self._consume(state, prompt, prompt.at if on_time else now)
+            after = max(after, prompt.at)
+        state = replace(state, checked_until=now)
+        if due:
+            state, delivered = self._deliver(state, due, now)
+            events.extend(delivered)
+        return state, events
+
+    def _grace(self, source: Source) -> timedelta:
+        grace = self.config.prompts.late_grace
+        return max(grace, MORNING_GRACE) if source is Source.MORNING else grace
+
+    def _consume(self, state: TimetableState, prompt: Prompt, moment: datetime) -> TimetableState:
+        """The state once ``prompt`` has fallen due (delivered, or dropped at ``moment``)."""
+        if prompt.source is Source.RESET:
+            return replace(state, reset_anchor=moment)
+        if prompt.source is Source.MORNING:
+            return replace(state, morning_handled=prompt.at.astimezone(self.tz).date())
+        if prompt.source is Source.SNOOZE:
+            return replace(
+                state, snoozed=None, reset_anchor=max(moment, state.reset_anchor or moment)
+            )
+        return state
+
+    def _deliver(self, state: TimetableState, due: list[Prompt], now: datetime) -> Result:
+        """Offer the most important due prompt; the rest were merged into it."""
+        best = min(due, key=lambda p: (p.source.value, -p.at.timestamp()))
+        events = [
+            Event(Outcome.MISSED, p.at, p.routine, p.source, detail=f"merged into {best.routine}")
+            for p in due
+            if p is not best
+        ]
+        if state.pending is not None:
+            old = state.pending
+            events.append(
+                Event(Outcome.MISSED, now, old.routine, old.source, detail="not answered")
+            )
+        rotation = state.rotation(best.routine)
+        state = replace(state.rotated(best.routine), pending=replace(best, rotation=rotation))
+        events.append(
+            Event(Outcome.PROMPTED, now, best.routine, best.source, rotation, best.reason)
+        )
+        return state, events
+
+    # ----- what the user does -----------------------------------------------
+    def start(self, state: TimetableState, now: datetime, routine_id: str | None = None) -> Result:
+        """Start the pending prompt's routine, or ``routine_id`` on demand."""
+        pending = state.pending
+        if routine_id is None and pending is None:
+            return state, []
+        rid = routine_id or (pending.routine if pending else "")
+        if pending is not None and pending.routine == rid:
+            source, rotation = pending.source, pending.rotation
+        else:
+            source, rotation = Source.MANUAL, state.rotation(rid)
+            state = state.rotated(rid)
+        events = []
+        if state.running is not None:
+            run = state.running
+            events.append(
+                Event(Outcome.SKIPPED, now, run.routine, run.source, run.rotation, "replaced")
+            )
+        ends = now + self.config.routine(rid).planned_time(rotation)
+        state = replace(
+            state,
+            pending=None,
+            running=Running(rid, now, ends, rotation, source),
+            reset_anchor=ends,
+        )
+        if rid == self.config.morning.routine:
+            state = replace(state, morning_handled=now.astimezone(self.tz).date())
+        events.append(Event(Outcome.STARTED, now, rid, source, rotation))
+        return state, events
+
+    def done(self, state: TimetableState, now: datetime) -> Result:
+        """The user did it: the running or pending routine counts as completed."""
+        target = state.running or state.pending
+        state = replace(state, running=None, pending=None, reset_anchor=now)
+        if target is None:  # "I just moved": nothing to record, but the count starts again
+            return state, []
+        if target.routine == self.config.morning.routine:
+            state = replace(state, morning_handled=now.astimezone(self.tz).date())
+        return state, [
+            Event(Outcome.COMPLETED, now, target.routine, target.source, target.rotation)
+        ]
+
+    def skip(self, state: TimetableState, now: datetime) -> Result:
+        """Drop the running, pending or next prompt; the count moves on to the next slot."""
+        target = state.running or state.pending
+        if target is None:
+            prompt = self.next_prompt(state, state.checked_until or now)
+            if prompt is None:
+                return state, []
+            state = self._consume(state, prompt, max(prompt.at, now))
+            return state, [
+                Event(Outcome.SKIPPED, now, prompt.routine, prompt.source, detail="ahead")
+            ]
+        state = replace(state, running=None, pending=None, reset_anchor=now)
+        return state, [Event(Outcome.SKIPPED, now, target.routine, target.source, target.rotation)]
+
+    def snooze(self, state: TimetableState, now: datetime, length: timedelta) -> Result:
+        """Offer the running, pending or next prompt again after ``length``."""
+        target = (
+            state.running or state.pending or self.next_prompt(state, state.checked_until or now)
+        )
+        if target is None:
+            return state, []
+        if isinstance(target, Prompt) and target is not state.pending:
+            state = self._consume(state, target, now)
+        again = Prompt(now + length, target.routine, Source.SNOOZE, f"snoozed {_minutes(length)}")
+        state = replace(state, running=None, pending=None, snoozed=again, reset_anchor=now)
+        return state, [
+            Event(Outcome.SNOOZED, now, target.routine, target.source, detail=_minutes(length))
+        ]
+
+    def pause(self, state: TimetableState, now: datetime, until: datetime) -> Result:
+        """Hold every prompt until ``until``; what falls due meanwhile is not replayed."""
+        events = []
+        if state.running is not None:
+            run = state.running
+            events.append(
+                Event(Outcome.SKIPPED, now, run.routine, run.source, run.rotation, "paused")
+            )
+        state = replace(state, paused_until=until, pending=None, snoozed=None, running=None)
+        events.append(Event(Outcome.PAUSED, now, detail=until.isoformat()))
+        return state, events
+
+    def resume(self, state: TimetableState, now: datetime) -> Result:
+        """End a pause now; the reset count starts again from now."""
+        if state.paused_until is None:
+            return state, []
+        return replace(state, paused_until=None, reset_anchor=now), [Event(Outcome.RESUMED, now)]
+
+    def pause_until_tomorrow(self, now: datetime) -> datetime:
+        """Midnight after ``now`` in the config's zone."""
+        local = now.astimezone(self.tz).date() + timedelta(days=1)
+        return timetable.at_local(local, time(0), self.tz)
+
+
+def _minutes(length: timedelta) -> str:
+    """ "50 min", "1 h 30 min", "45 s" for reasons and details."""
+    seconds = round(length.total_seconds())
+    if seconds < 60:
+        return f"{seconds} s"
+    hours, minutes = divmod(seconds // 60, 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"

@@ -1,0 +1,82 @@
+"""The timetable's state: what has happened so far that decides what comes next.
+
+Frozen dataclasses only; every change makes a new state (see ``engine``), so the
+shell can persist, compare and log states without fearing shared mutation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import Enum
+
+
+class Source(Enum):
+    """Why a prompt exists. Priority when several fall due together: lowest value wins."""
+
+    MANUAL = 0
+    MORNING = 1
+    SNOOZE = 2
+    MEETING = 3
+    RESET = 4
+    STANDING = 5
+
+
+class Status(Enum):
+    """What the tray shows at a glance."""
+
+    WAITING = "waiting"
+    DUE = "due"
+    RUNNING = "running"
+    PAUSED = "paused"
+    MEETING = "meeting"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A prompt to move: the routine, when it falls due, and a reason a person can read."""
+
+    at: datetime
+    routine: str
+    source: Source
+    reason: str
+    rotation: int = 0
+
+
+@dataclass(frozen=True)
+class Running:
+    """A routine the user started; it counts as done when ``ends`` passes unless skipped."""
+
+    routine: str
+    started: datetime
+    ends: datetime
+    rotation: int
+    source: Source
+
+
+@dataclass(frozen=True)
+class TimetableState:
+    """Everything the rules need besides the config and the time now."""
+
+    checked_until: datetime | None = None
+    reset_anchor: datetime | None = None
+    morning_handled: date | None = None
+    pending: Prompt | None = None
+    snoozed: Prompt | None = None
+    running: Running | None = None
+    paused_until: datetime | None = None
+    rotations: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+
+    def rotation(self, routine: str) -> int:
+        """How many prompts of this routine were offered so far (picks its steps)."""
+        return dict(self.rotations).get(routine, 0)
+
+    def rotated(self, routine: str) -> TimetableState:
+        """The state after one more prompt of ``routine`` was offered."""
+        counts = dict(self.rotations)
+        counts[routine] = counts.get(routine, 0) + 1
+        return replace(self, rotations=tuple(sorted(counts.items())))
+
+    def paused(self, now: datetime) -> bool:
+        """Whether a pause holds prompts at ``now``."""
+        return self.paused_until is not None and now < self.paused_until

@@ -1,0 +1,130 @@
+"""Config loading: defaults, user overrides, and errors that name file, line and key."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from movebreak.config.errors import ConfigError
+from movebreak.config.loader import builtin_text, config_from_text, default_config, load_config
+from movebreak.core.durations import DurationRange, RepRange
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        config_from_text(text, "config.toml")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_defaults_have_the_four_routines_with_real_instructions():
+    config = default_config()
+    assert set(config.routines) == {"reset", "morning", "meeting-stand", "standing-block"}
+    for routine in config.routines.values():
+        for step in routine.steps:
+            assert len(step.instruction.split()) >= 8, step.name
+            assert step.duration or step.reps
+    morning = config.routine("morning")
+    assert morning.planned_time() == timedelta(minutes=15)
+    reset = config.routine("reset")
+    assert all(reset.planned_time(r) <= timedelta(minutes=2, seconds=15) for r in range(4))
+    assert config.standing.enabled is False
+
+
+def test_the_shipped_commented_file_is_the_defaults():
+    assert config_from_text(builtin_text("config.toml"), "c.toml").reset == default_config().reset
+
+
+def test_missing_file_means_defaults(tmp_path):
+    assert load_config(tmp_path / "nope.toml").source == "built-in defaults"
+
+
+def test_one_key_changes_one_key():
+    config = config_from_text('[reset]\nevery = "45m"\n', "config.toml")
+    assert config.reset.every == timedelta(minutes=45)
+    assert config.reset.routine == "reset" and config.morning.enabled
+
+
+def test_user_routine_and_partial_override():
+    text = """
+[reset]
+routine = "eyes"
+
+[routines.eyes]
+title = "Eye break"
+
+[[routines.eyes.steps]]
+name = "Look far away"
+duration = "20-30s"
+instruction = "Look at something six metres away."
+
+[[routines.eyes.steps]]
+name = "Shoulder rolls"
+reps = "10-12"
+each_side = true
+instruction = "Roll your shoulders slowly."
+
+[routines.morning]
+title = "Wake-up"
+"""
+    config = config_from_text(text, "config.toml")
+    eyes = config.routine("eyes")
+    assert eyes.steps[0].duration == DurationRange(timedelta(seconds=20), timedelta(seconds=30))
+    assert eyes.steps[1].reps == RepRange(10, 12) and eyes.steps[1].each_side
+    assert config.routine("morning").title == "Wake-up"
+    assert len(config.routine("morning").steps) == 7
+
+
+def test_error_names_file_line_and_key():
+    text = '# my config\n\n[reset]\nenabled = true\nevery = "soon"\n'
+    assert problems(text) == [
+        'config.toml:5: reset.every: expected a duration such as "45m" or "1h30m", got "soon"']
+
+
+def test_every_problem_is_reported_in_line_order():
+    text = '[work]\ndays = ["mon", "funday"]\nstart = "25:00"\n[reset]\nevry = "5m"\n'
+    found = problems(text)
+    assert [p.split(":")[1] for p in found] == ["2", "3", "5"]
+    assert "work.days" in found[0] and "funday" in found[0]
+    assert "reset.evry: unknown key" in found[2]
+
+
+def test_step_errors_point_into_arrays_of_tables():
+    text = """[routines.x]
+title = "X"
+
+[[routines.x.steps]]
+name = "ok"
+duration = "10s"
+instruction = "Fine."
+
+[[routines.x.steps]]
+name = "bad"
+duration = "45-30s"
+instruction = "Backwards."
+"""
+    assert problems(text) == [
+        'config.toml:11: routines.x.steps[1].duration: the range "45-30s" runs backwards']
+
+
+def test_unknown_routine_reference():
+    [found] = problems('[reset]\nroutine = "nap"\n')
+    assert found.startswith("config.toml:2: reset.routine: no routine named \"nap\"")
+
+
+def test_toml_syntax_error_has_a_line():
+    [found] = problems('[reset]\nevery = "5m"\nenabled = = true\n')
+    assert found.startswith("config.toml:3: not valid TOML")
+
+
+def test_working_day_must_end_after_it_starts():
+    [found] = problems('[work]\nstart = "18:00"\nend = "09:00"\n')
+    assert found.startswith("config.toml:3: work.end:")
+
+
+def test_unreadable_file(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(path) in str(caught.value)
