@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -55,7 +56,7 @@ def test_dst_change_keeps_wall_clock_times_and_real_intervals(engine):
     assert [p.at.strftime("%H:%M %z") for p in monday] == ["09:00 +0100", "09:50 +0100"]
     friday = [p for p in plan if p.at.date().isoformat() == "2026-10-23"]
     assert friday[0].at.utcoffset() == timedelta(hours=2)
-    gaps = {b.at - a.at for a, b in zip(friday, friday[1:], strict=False)}
+    gaps = {b.at - a.at for a, b in pairwise(friday)}
     assert gaps == {timedelta(minutes=50)}
 
 

@@ -1,0 +1,112 @@
+"""Reload the config when its file changes, from OS file events (watchdog), not polling.
+
+Editors save in many ways (write in place, write a temp file and rename, delete and
+create), so the folder is watched and any event naming the file counts; a short
+debounce turns one save's burst of events into one reload. The same text is never
+reloaded twice, so a broken edit is reported once, not once per event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from movebreak.config.errors import ConfigError
+from movebreak.config.loader import config_from_text, default_config
+from movebreak.config.model import Config
+
+log = logging.getLogger(__name__)
+DEBOUNCE_SECONDS = 0.25
+
+
+class ConfigReloader:
+    """Reads the file and hands a good config or its problems to the app."""
+
+    def __init__(
+        self, path: Path, use: Callable[[Config], None], failed: Callable[[ConfigError], None]
+    ) -> None:
+        self.path = path
+        self._use = use
+        self._failed = failed
+        self._last_digest: str | None = None
+
+    def load(self) -> Config | None:
+        """Load now; returns the config it used, or None when the file is broken."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = None
+        except (OSError, UnicodeDecodeError) as error:
+            log.error("cannot read %s: %s", self.path, error)
+            return None
+        digest = hashlib.sha256((text or "").encode()).hexdigest()
+        if digest == self._last_digest:
+            return None
+        self._last_digest = digest
+        try:
+            config = (
+                config_from_text(text, str(self.path)) if text is not None else default_config()
+            )
+        except ConfigError as error:
+            self._failed(error)
+            return None
+        self._use(config)
+        return config
+
+
+class ConfigWatcher:
+    """Watches the config's folder and calls ``on_change`` after a quiet moment."""
+
+    def __init__(self, path: Path, on_change: Callable[[], None]) -> None:
+        self.path = path
+        self._on_change = on_change
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        self._observer: Any = None
+
+    def start(self) -> None:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        watcher = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                names = {
+                    Path(str(event.src_path)).name,
+                    Path(str(getattr(event, "dest_path", ""))).name,
+                }
+                if watcher.path.name in names:
+                    watcher._poke()
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._observer = Observer()
+        self._observer.daemon = True
+        self._observer.schedule(Handler(), str(self.path.parent), recursive=False)
+        self._observer.start()
+
+    def _poke(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(DEBOUNCE_SECONDS, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _fire(self) -> None:
+        try:
+            self._on_change()
+        except Exception:
+            log.exception("config reload failed")
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=2)

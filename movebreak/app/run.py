@@ -1,0 +1,169 @@
+"""Start the app: wire the core to the tray, timer, notifier and config watcher, then run.
+
+The tray (when there is one) owns the main thread, as every platform's tray wants;
+the timer and the file watcher live on their own quiet threads. Without a tray the
+main thread just waits for Quit or a signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from types import FrameType
+
+from movebreak.app.clock import Clock
+from movebreak.app.config_watch import ConfigReloader, ConfigWatcher
+from movebreak.app.controller import Controller
+from movebreak.app.open_file import open_in_editor
+from movebreak.config.errors import ConfigError
+from movebreak.config.loader import builtin_text, default_config
+from movebreak.config.model import Config
+from movebreak.core.engine import Engine
+from movebreak.notify.base import FallbackNotifier, LogNotifier
+from movebreak.notify.plyer_notifier import PlyerNotifier
+from movebreak.schedule.wakeup import SchedulerWakeup
+from movebreak.storage.atomic import write_atomic
+from movebreak.storage.paths import AppPaths
+from movebreak.storage.state_store import load_state, save_state
+from movebreak.tray.backend import apply, choose_backend
+
+log = logging.getLogger(__name__)
+
+
+class UtcClock:
+    """The system clock in UTC; the engine converts to the timetable's zone itself."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def resolve_timezone(config: Config) -> tzinfo:
+    """The zone of the working hours: the configured one, or the computer's."""
+    from zoneinfo import ZoneInfo
+
+    if config.timezone != "local":
+        return ZoneInfo(config.timezone)
+    import tzlocal
+
+    return tzlocal.get_localzone()
+
+
+def _app_icon(paths: AppPaths) -> Path | None:
+    """A PNG of the icon for notifications, drawn once into the cache folder."""
+    from movebreak.core.state import Status
+    from movebreak.tray.art import draw_icon
+
+    target = paths.cache_dir / "movebreak.png"
+    try:
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            draw_icon(Status.WAITING, 128).save(target)
+        return target
+    except OSError:
+        return None
+
+
+class App:
+    """The assembled app; ``run`` returns the process exit code."""
+
+    def __init__(self, paths: AppPaths, want_tray: bool = True, clock: Clock | None = None) -> None:
+        self.paths = paths
+        self.want_tray = want_tray
+        self._quit = threading.Event()
+        self._tray = None
+        notifier = FallbackNotifier([PlyerNotifier(_app_icon(paths)), LogNotifier()])
+        self.notifier = notifier
+        self.timer = SchedulerWakeup(lambda: self.controller.tick())
+        config = default_config()
+        self.controller = Controller(
+            Engine(config, resolve_timezone(config)),
+            load_state(paths.state_file),
+            clock or UtcClock(),
+            notifier,
+            self.timer,
+            lambda s: save_state(paths.state_file, s),
+        )
+        self.reloader = ConfigReloader(paths.config_file, self._use_config, self._config_failed)
+        self.watcher = ConfigWatcher(paths.config_file, self.reloader.load)
+
+    def _use_config(self, config: Config) -> None:
+        self.controller.use_config(Engine(config, resolve_timezone(config)))
+        if self._tray is not None:
+            self._tray.set_labels(self._labels())
+
+    def _config_failed(self, error: ConfigError) -> None:
+        self.controller.config_failed(error.problems)
+
+    def _labels(self) -> dict[str, str]:
+        config = self.controller.config
+        return {
+            "reset": config.reset.routine,
+            "morning": config.morning.routine,
+            "reset_title": config.routine(config.reset.routine).title,
+            "morning_title": config.routine(config.morning.routine).title,
+        }
+
+    # ----- actions the tray calls that are the app's, not the timetable's -------
+    def open_config(self) -> None:
+        path = self.paths.config_file
+        if not path.exists():
+            write_atomic(path, builtin_text("config.toml"))
+        open_in_editor(path)
+
+    def quit(self) -> None:
+        log.info("quit")
+        self._quit.set()
+        if self._tray is not None:
+            self._tray.stop()
+
+    def __getattr__(self, name: str) -> object:
+        """The tray's timetable actions go straight to the controller."""
+        return getattr(self.controller, name)
+
+    # ----- life cycle ----------------------------------------------------------
+    def run(self) -> int:
+        self.reloader.load()
+        self.timer.start()
+        self.watcher.start()
+        self.controller.tick()
+        self._install_signal_handlers()
+        choice = choose_backend(want_tray=self.want_tray)
+        log.info("tray: %s (%s)", choice.backend, choice.reason)
+        try:
+            if choice.backend is None:
+                print(
+                    f"movebreak: running without a tray icon: {choice.reason}. "
+                    "Reminders still come as notifications.",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                while not self._quit.wait(timeout=None):
+                    pass
+            else:
+                apply(choice)
+                self._run_tray()
+        finally:
+            self.watcher.stop()
+            self.timer.stop()
+        return 0
+
+    def _run_tray(self) -> None:
+        from movebreak.tray.icon import TrayIcon
+
+        self._tray = TrayIcon(self, self.controller.view, self._labels())
+        self.controller.on_view(self._tray.show)
+        if not self._tray.has_menu:
+            log.warning("this tray backend has no menu; install PyGObject (movebreak[gtk])")
+        self._tray.run(on_ready=self.controller.tick)
+
+    def _install_signal_handlers(self) -> None:
+        def stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("signal %d", signum)
+            self.quit()
+
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, stop)

@@ -1,0 +1,1 @@
+"""The ``movebreak`` command: start the app, or one of its subcommands."""

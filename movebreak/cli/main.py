@@ -1,0 +1,162 @@
+"""Command-line entry point: ``movebreak`` runs the tray app; subcommands inspect and set up.
+
+Subcommands import only what they need, so ``movebreak next`` answers quickly and
+never touches the display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from movebreak import __version__
+from movebreak.config.errors import ConfigError
+from movebreak.storage.paths import AppPaths
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="movebreak",
+        description=(
+            "A tray app that prompts you to move: two-minute resets, a morning routine, "
+            "and standing up in audio-only calls. With no command it starts the tray app."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"movebreak {__version__}")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log to stderr too (-vv for debug detail)",
+    )
+    parser.add_argument(
+        "--no-tray", action="store_true", help="run without a tray icon: notifications only"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="start the tray app (the default)")
+
+    nxt = sub.add_parser("next", help="print the coming prompts")
+    nxt.add_argument("--days", type=int, default=1, help="how many days ahead (default 1)")
+    nxt.add_argument(
+        "--from",
+        dest="start",
+        metavar="ISO",
+        help="plan from this date/time instead of now (ignores saved snoozes)",
+    )
+    nxt.add_argument("--json", action="store_true", help="print a JSON array")
+
+    cfg = sub.add_parser("config", help="create, check or locate the config file")
+    cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    init = cfg_sub.add_parser("init", help="write a commented config file holding the defaults")
+    init.add_argument("path", nargs="?", type=Path)
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    check = cfg_sub.add_parser("check", help="validate a config file; exit 1 on problems")
+    check.add_argument("path", nargs="?", type=Path)
+    cfg_sub.add_parser("path", help="print where the config file lives")
+
+    sub.add_parser("paths", help="print where config, data, cache and logs live")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    paths = AppPaths.for_user()
+    if args.command in (None, "run"):
+        return _run(args, paths)
+    if args.command == "next":
+        return _next(args, paths)
+    if args.command == "config":
+        return _config(args, paths)
+    if args.command == "paths":
+        for label, path in paths.describe():
+            print(f"{label:7} {path}")
+        return 0
+    return 2
+
+
+def _run(args: argparse.Namespace, paths: AppPaths) -> int:
+    from movebreak.app.run import App
+    from movebreak.logs import setup_logging
+
+    setup_logging(paths.log_file, args.verbose)
+    return App(paths, want_tray=not args.no_tray).run()
+
+
+def _next(args: argparse.Namespace, paths: AppPaths) -> int:
+    from movebreak.app.run import resolve_timezone
+    from movebreak.config.loader import load_config
+    from movebreak.core.engine import Engine
+    from movebreak.core.state import TimetableState
+    from movebreak.storage.state_store import load_state
+
+    try:
+        config = load_config(paths.config_file)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 1
+    tz = resolve_timezone(config)
+    engine = Engine(config, tz)
+    if args.start:
+        now = datetime.fromisoformat(args.start)
+        now = now.replace(tzinfo=tz) if now.tzinfo is None else now
+        state = TimetableState()
+    else:
+        now = datetime.now(UTC)
+        state = load_state(paths.state_file)
+    prompts = engine.upcoming(state, now, now + timedelta(days=max(0, args.days)))
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "at": p.at.astimezone(tz).isoformat(timespec="seconds"),
+                        "routine": p.routine,
+                        "title": config.routine(p.routine).title,
+                        "reason": p.reason,
+                    }
+                    for p in prompts
+                ],
+                indent=2,
+            )
+        )
+        return 0
+    if not prompts:
+        print(f"Nothing planned in the next {args.days} day(s).")
+    for p in prompts:
+        print(
+            f"{p.at.astimezone(tz):%a %Y-%m-%d %H:%M}  {config.routine(p.routine).title:24} "
+            f"({p.reason})"
+        )
+    return 0
+
+
+def _config(args: argparse.Namespace, paths: AppPaths) -> int:
+    from movebreak.config.loader import builtin_text, load_config
+    from movebreak.storage.atomic import write_atomic
+
+    if args.config_command == "path":
+        print(paths.config_file)
+        return 0
+    target: Path = args.path or paths.config_file
+    if args.config_command == "init":
+        if target.exists() and not args.force:
+            print(f"{target} exists already; use --force to replace it", file=sys.stderr)
+            return 1
+        write_atomic(target, builtin_text("config.toml"))
+        print(f"wrote {target}")
+        return 0
+    if not target.exists():
+        print(f"{target}: no such file (the app runs on its built-in defaults)", file=sys.stderr)
+        return 1
+    try:
+        load_config(target)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(problem)
+        return 1
+    print(f"{target}: OK")
+    return 0

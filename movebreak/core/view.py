@@ -1,0 +1,58 @@
+"""What the tray says: the "Next: ..." line, the tooltip and the icon state, as plain data.
+
+Kept pure so the words a person reads are tested without a desktop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from movebreak.core.engine import Engine
+from movebreak.core.state import Status, TimetableState
+
+
+@dataclass(frozen=True)
+class TrayView:
+    """Everything the tray shows; swapped whole, so readers never see half an update."""
+
+    status: Status
+    headline: str
+    tooltip: str
+    progress: float | None = None  # 0..1 while a routine runs
+    has_prompt: bool = False  # something to snooze, skip or mark done
+
+
+def _clock(moment: datetime, now: datetime, engine: Engine) -> str:
+    local = moment.astimezone(engine.tz)
+    today = now.astimezone(engine.tz).date()
+    if local.date() == today:
+        return f"{local:%H:%M}"
+    if local.date() == today + timedelta(days=1):
+        return f"tomorrow {local:%H:%M}"
+    return f"{local:%a %H:%M}"
+
+
+def tray_view(engine: Engine, state: TimetableState, now: datetime) -> TrayView:
+    """The tray's words and state for ``state`` at ``now``."""
+    status = engine.status(state, now)
+    title = engine.config.routine
+    if status is Status.RUNNING and state.running is not None:
+        run = state.running
+        total = (run.ends - run.started).total_seconds() or 1.0
+        done = min(1.0, max(0.0, (now - run.started).total_seconds() / total))
+        left = max(0, round((run.ends - now).total_seconds() / 60))
+        text = f"{title(run.routine).title}: about {left} min left"
+        return TrayView(status, f"Running: {text}", f"movebreak · {text}", done, True)
+    if status is Status.DUE and state.pending is not None:
+        text = f"Due now: {title(state.pending.routine).title}"
+        return TrayView(status, text, f"movebreak · {text}", None, True)
+    if status is Status.PAUSED and state.paused_until is not None:
+        text = f"Paused until {_clock(state.paused_until, now, engine)}"
+        return TrayView(status, text, f"movebreak · {text}")
+    prompt = engine.next_prompt(state, state.checked_until or now)
+    if prompt is None:
+        text = "Nothing planned"
+    else:
+        text = f"Next: {title(prompt.routine).title} at {_clock(max(prompt.at, now), now, engine)}"
+    return TrayView(status, text, f"movebreak · {text}", None, False)

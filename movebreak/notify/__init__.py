@@ -1,0 +1,1 @@
+"""Native notifications: a small interface and one adapter per way of showing them."""

@@ -1,0 +1,65 @@
+"""The notifier interface the app talks to, and a chain that falls back in order."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification. ``actions`` are (key, label) pairs, shown where the desktop can."""
+
+    title: str
+    body: str
+    timeout: timedelta = timedelta(seconds=30)
+    actions: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    tag: str = ""  # what it is about, e.g. "prompt"; lets a later notice replace it
+
+
+class Notifier(Protocol):
+    """Shows notices; returns False when it could not (so the next one is tried)."""
+
+    name: str
+
+    def show(self, notice: Notice) -> bool: ...
+
+
+ActionHandler = Callable[[str], None]
+
+
+class FallbackNotifier:
+    """Tries each notifier in turn; logs once per notifier that stops working."""
+
+    name = "fallback"
+
+    def __init__(self, notifiers: Sequence[Notifier]) -> None:
+        self._notifiers = list(notifiers)
+        self._failed: set[str] = set()
+
+    def show(self, notice: Notice) -> bool:
+        for notifier in self._notifiers:
+            try:
+                if notifier.show(notice):
+                    return True
+            except Exception as error:  # a broken desktop service must not stop the app
+                if notifier.name not in self._failed:
+                    log.warning("notifications through %s failed: %s", notifier.name, error)
+                    self._failed.add(notifier.name)
+        log.warning("no notifier could show: %s", notice.title)
+        return False
+
+
+class LogNotifier:
+    """The last resort: the prompt goes to the log (and the tray shows it as due)."""
+
+    name = "log"
+
+    def show(self, notice: Notice) -> bool:
+        log.info("prompt (no notification service): %s | %s", notice.title, notice.body)
+        return True

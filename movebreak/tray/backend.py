@@ -1,0 +1,115 @@
+"""Pick pystray's backend before pystray is imported, and say why.
+
+pystray probes backends on import and only catches ImportError, so with PyGObject
+installed but no AppIndicator typelib ``import pystray`` raises ValueError; and its
+``xorg`` backend has no menu at all. We decide explicitly:
+
+* a StatusNotifier host on the session bus (KDE, GNOME with the AppIndicator
+  extension, most Wayland bars) and the AppIndicator typelib -> ``appindicator``;
+* else GTK 3 through PyGObject -> ``gtk`` (an XEmbed icon with a real menu);
+* else ``xorg`` (an icon without a menu; the log says how to get one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrayChoice:
+    """The backend to use (``None``: run without a tray) and a sentence saying why."""
+
+    backend: str | None
+    reason: str
+
+
+def _typelib(namespace: str, version: str) -> bool:
+    try:
+        import gi
+
+        gi.require_version(namespace, version)
+        return True
+    except (ImportError, ValueError):
+        return False
+
+
+def _bus_has_owner(name: str) -> bool:
+    """Whether ``name`` is owned on the session bus (short timeout; false on any error)."""
+    try:
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.io.blocking import open_dbus_connection
+    except ImportError:
+        return False
+    bus = DBusAddress(
+        "/org/freedesktop/DBus", bus_name="org.freedesktop.DBus", interface="org.freedesktop.DBus"
+    )
+    try:
+        with open_dbus_connection(bus="SESSION") as conn:
+            reply = conn.send_and_get_reply(
+                new_method_call(bus, "NameHasOwner", "s", (name,)), timeout=1.0
+            )
+            return bool(reply.body[0])
+    except Exception:  # no bus, refused, timeout: treat as absent
+        return False
+
+
+def _xembed_tray_present() -> bool:
+    """Whether an XEmbed system tray owns ``_NET_SYSTEM_TRAY_S<screen>``."""
+    try:
+        from Xlib import display as xdisplay
+    except ImportError:
+        return False
+    try:
+        d = xdisplay.Display()
+    except Exception:
+        return False
+    try:
+        atom = d.intern_atom(f"_NET_SYSTEM_TRAY_S{d.get_default_screen()}")
+        owner = d.get_selection_owner(atom)
+        return bool(owner) and getattr(owner, "id", owner) not in (0, None)
+    finally:
+        with contextlib.suppress(Exception):
+            d.close()
+
+
+def choose_backend(env: Mapping[str, str] | None = None, want_tray: bool = True) -> TrayChoice:
+    """Decide the tray backend for this session and set ``PYSTRAY_BACKEND`` accordingly."""
+    env = os.environ if env is None else env
+    if not want_tray:
+        return TrayChoice(None, "no tray asked (--no-tray)")
+    forced = env.get("PYSTRAY_BACKEND", "")
+    if forced:
+        return TrayChoice(forced, f"PYSTRAY_BACKEND={forced}")
+    if sys.platform != "linux":
+        return TrayChoice("", "the platform's native tray")
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        return TrayChoice(None, "no display (DISPLAY and WAYLAND_DISPLAY are unset)")
+    sni = _bus_has_owner("org.kde.StatusNotifierWatcher")
+    has_gtk = _typelib("Gtk", "3.0")
+    has_indicator = _typelib("AyatanaAppIndicator3", "0.1") or _typelib("AppIndicator3", "0.1")
+    if sni and has_gtk and has_indicator:
+        return TrayChoice("appindicator", "a StatusNotifier tray host is running")
+    xembed = bool(env.get("DISPLAY")) and _xembed_tray_present()
+    if not xembed:
+        hint = " (GNOME needs the 'AppIndicator and KStatusNotifierItem Support' extension)"
+        return TrayChoice(None, "no system tray host found" + (hint if not sni else ""))
+    if has_gtk:
+        return TrayChoice("gtk", "an XEmbed tray is running and GTK 3 is available")
+    return TrayChoice(
+        "xorg",
+        "an XEmbed tray is running but PyGObject/GTK 3 is missing: "
+        "the icon will have no menu (pip install 'movebreak[gtk]')",
+    )
+
+
+def apply(choice: TrayChoice) -> None:
+    """Export the choice for pystray, which reads it at import time."""
+    if choice.backend:
+        os.environ["PYSTRAY_BACKEND"] = choice.backend

@@ -1,0 +1,149 @@
+"""The tray icon: a thin adapter over pystray that shows a ``TrayView`` and forwards clicks.
+
+It knows nothing of timetables: it draws what the controller hands it and calls the
+``TrayActions`` it was given. Menu texts are callables reading the latest view, so
+``update_menu`` is all a change needs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, Protocol
+
+from movebreak.core.state import Status
+from movebreak.core.view import TrayView
+from movebreak.tray.art import draw_icon
+
+log = logging.getLogger(__name__)
+
+SNOOZE_CHOICES = (5, 10, 30)
+PAUSE_CHOICES: tuple[tuple[str, timedelta | None], ...] = (
+    ("30 min", timedelta(minutes=30)),
+    ("1 hour", timedelta(hours=1)),
+    ("until tomorrow", None),
+)
+
+
+class TrayActions(Protocol):
+    """What the tray can ask of the app; each tray item maps to one of these."""
+
+    def activate(self) -> None: ...
+    def start_routine(self, routine_id: str) -> None: ...
+    def snooze(self, length: timedelta) -> None: ...
+    def skip(self) -> None: ...
+    def done(self) -> None: ...
+    def pause(self, length: timedelta | None) -> None: ...
+    def resume(self) -> None: ...
+    def open_config(self) -> None: ...
+    def quit(self) -> None: ...
+
+
+def _lower_first(text: str) -> str:
+    """ "2-minute reset" stays, "Morning routine" -> "morning routine", "HIIT" stays."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
+class TrayIcon:
+    """Owns the pystray icon; ``run`` blocks the calling (main) thread until ``stop``."""
+
+    def __init__(
+        self, actions: TrayActions, view: TrayView, labels: dict[str, str], size: int = 64
+    ) -> None:
+        import pystray  # imported late: the backend must be chosen first
+
+        self._pystray = pystray
+        self._actions = actions
+        self._view = view
+        self._labels = labels
+        self._size = size
+        self._drawn: tuple[Status, int] | None = None
+        self._icon = pystray.Icon("movebreak", self._image(view), view.tooltip, menu=self._menu())
+        log.info("tray backend: %s", type(self._icon).__module__)
+
+    @property
+    def has_menu(self) -> bool:
+        return bool(getattr(self._icon, "HAS_MENU", True))
+
+    def _image(self, view: TrayView) -> Any:
+        step = None if view.progress is None else round(view.progress * 12)
+        self._drawn = (view.status, -1 if step is None else step)
+        return draw_icon(view.status, self._size, None if step is None else step / 12)
+
+    def _menu(self) -> Any:
+        item, menu = self._pystray.MenuItem, self._pystray.Menu
+        a = self._actions
+
+        def call(fn: Callable[[], None]) -> Callable[[Any, Any], None]:
+            return lambda _icon, _item: fn()
+
+        snooze = menu(
+            *(
+                item(f"{m} min", call(lambda m=m: a.snooze(timedelta(minutes=m))))
+                for m in SNOOZE_CHOICES
+            )
+        )
+        pause = menu(*(item(label, call(lambda d=d: a.pause(d))) for label, d in PAUSE_CHOICES))
+        reset, morning = self._labels["reset"], self._labels["morning"]
+        return menu(
+            item(lambda _i: self._view.headline, None, enabled=False),
+            item("Left click", call(a.activate), default=True, visible=False),
+            menu.SEPARATOR,
+            item(
+                f"Start a {_lower_first(self._labels['reset_title'])} now",
+                call(lambda: a.start_routine(reset)),
+            ),
+            item(
+                f"Start the {_lower_first(self._labels['morning_title'])} now",
+                call(lambda: a.start_routine(morning)),
+            ),
+            menu.SEPARATOR,
+            item("Snooze", snooze),
+            item("Skip this one", call(a.skip)),
+            item("Done", call(a.done)),
+            menu.SEPARATOR,
+            item("Pause", pause, enabled=lambda _i: self._view.status is not Status.PAUSED),
+            item("Resume", call(a.resume), enabled=lambda _i: self._view.status is Status.PAUSED),
+            menu.SEPARATOR,
+            item("Open config file", call(a.open_config)),
+            item("Quit", call(a.quit)),
+        )
+
+    def show(self, view: TrayView) -> None:
+        """Show ``view``: redraw the icon only when its state or ring step changed."""
+        self._view = view
+        step = -1 if view.progress is None else round(view.progress * 12)
+        if self._drawn != (view.status, step):
+            self._icon.icon = self._image(view)
+        if self._icon.title != view.tooltip:
+            self._icon.title = view.tooltip
+        self._icon.update_menu()
+
+    def set_labels(self, labels: dict[str, str]) -> None:
+        """New routine names after a config reload."""
+        self._labels = labels
+        self._icon.menu = self._menu()
+
+    def run(self, on_ready: Callable[[], None]) -> None:
+        """Run the tray loop here (the main thread); ``on_ready`` runs once the icon shows."""
+
+        def setup(icon: Any) -> None:
+            icon.visible = True
+            log.info("tray icon shown")
+            on_ready()
+
+        self._fix_xorg_clicks()
+        self._icon.run(setup=setup)
+
+    def stop(self) -> None:
+        self._icon.stop()
+
+    def _fix_xorg_clicks(self) -> None:
+        """pystray 0.19.5's xorg icon never selects ButtonPress, so left clicks are lost."""
+        if type(self._icon).__module__ != "pystray._xorg":
+            return
+        from Xlib import X
+
+        mask = X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
+        self._icon._window.change_attributes(event_mask=mask)

@@ -1,0 +1,118 @@
+"""The controller joins core and ports: wake-ups, notifications, saved state, config reloads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from movebreak.app.controller import Controller
+from movebreak.config.errors import Problem
+from movebreak.config.loader import config_from_text, default_config
+from movebreak.core.engine import Engine, Outcome
+from movebreak.core.state import Status, TimetableState
+from movebreak.storage.state_store import load_state, save_state
+from tests.conftest import BERLIN, at
+from tests.shell.doubles import ManualClock, ManualTimer, RecordingNotifier
+
+
+@pytest.fixture
+def rig(tmp_path):
+    clock = ManualClock(at("2026-11-30 10:00"))
+    timer = ManualTimer(clock)
+    notifier = RecordingNotifier()
+    state_file = tmp_path / "state.json"
+    controller = Controller(Engine(default_config(), BERLIN), TimetableState(), clock, notifier,
+                            timer, lambda s: save_state(state_file, s))
+    events = []
+    controller.on_event(events.append)
+    controller.tick()
+    return controller, clock, timer, notifier, events, state_file
+
+
+def test_sleeps_until_the_next_prompt_and_notifies_with_instructions(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    assert timer.when == at("2026-11-30 10:50")
+    timer.run_until(at("2026-11-30 10:50:01"), controller)
+    [notice] = notifier.shown
+    assert notice.title == "2-minute reset · 2 min"
+    assert "Band pull-aparts (10–15 reps)" in notice.body
+    assert "Wall pec stretch (30–45 s each side)" in notice.body
+    assert [key for key, _ in notice.actions] == ["start", "snooze", "skip"]
+    assert controller.view.status is Status.DUE
+    assert controller.view.headline == "Due now: 2-minute reset"
+
+
+def test_a_day_of_ignored_prompts_wakes_once_per_slot(rig):
+    controller, _, timer, notifier, events, _ = rig
+    wakeups = 0
+    while timer.when is not None and timer.when <= at("2026-11-30 23:00"):
+        timer.run_until(timer.when, controller)
+        wakeups += 1
+    assert len(notifier.shown) == 9  # 10:50 ... 17:30, one each
+    assert wakeups == 9
+    assert timer.when == at("2026-12-01 09:00")
+
+
+def test_snooze_from_the_menu_comes_back(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    timer.run_until(at("2026-11-30 10:50"), controller)
+    clock.advance(seconds=30)
+    controller.snooze(timedelta(minutes=5))
+    assert controller.view.status is Status.WAITING
+    assert timer.when == at("2026-11-30 10:55:30")
+    timer.run_until(at("2026-11-30 10:56"), controller)
+    assert len(notifier.shown) == 2
+    assert [e.outcome for e in events] == [Outcome.PROMPTED, Outcome.SNOOZED, Outcome.PROMPTED]
+
+
+def test_pause_then_resume(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    controller.pause(timedelta(hours=1))
+    assert controller.view.status is Status.PAUSED
+    assert controller.view.headline == "Paused until 11:00"
+    assert timer.when == at("2026-11-30 11:00")
+    clock.advance(minutes=20)
+    controller.resume()
+    assert controller.view.status is Status.WAITING
+    assert timer.when == at("2026-11-30 11:10")
+    assert notifier.shown == []
+
+
+def test_pause_until_tomorrow(rig):
+    controller, *_ = rig
+    controller.pause(None)
+    assert controller.view.headline == "Paused until tomorrow 00:00"
+
+
+def test_start_now_notifies_and_shows_progress(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    controller.start_routine("morning")
+    assert notifier.shown[-1].title.startswith("Started: Morning routine")
+    assert controller.view.status is Status.RUNNING
+    clock.advance(minutes=5)
+    controller.tick()
+    assert controller.view.progress == pytest.approx(5 / 15)
+    assert timer.when <= clock.now() + timedelta(seconds=20)  # ring redrawn, not every second
+    timer.run_until(at("2026-11-30 10:16"), controller)
+    assert controller.view.status is Status.WAITING
+    assert notifier.shown[-1].title == "Done: Morning routine"
+
+
+def test_state_is_saved_and_survives_a_restart(rig):
+    controller, clock, timer, notifier, events, state_file = rig
+    controller.pause(timedelta(hours=2))
+    restored = load_state(state_file)
+    assert restored.paused_until == at("2026-11-30 12:00")
+    assert state_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_bad_config_keeps_the_last_good_one_and_says_where(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    controller.use_config(Engine(config_from_text('[reset]\nevery = "20m"\n', "c.toml"), BERLIN))
+    assert timer.when == at("2026-11-30 10:20")
+    controller.config_failed([Problem("reset.every", 'expected a duration, got "soon"',
+                                      "c.toml", 2)])
+    [notice] = notifier.shown
+    assert "c.toml:2: reset.every" in notice.body
+    assert timer.when == at("2026-11-30 10:20")

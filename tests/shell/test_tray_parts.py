@@ -1,0 +1,47 @@
+"""The tray's pure parts: its words, its art per state, and the backend choice."""
+
+from __future__ import annotations
+
+from movebreak.config.loader import default_config
+from movebreak.core.engine import Engine
+from movebreak.core.state import Status, TimetableState
+from movebreak.core.view import tray_view
+from movebreak.tray.art import COLOURS, draw_icon
+from movebreak.tray.backend import choose_backend
+from tests.conftest import BERLIN, at
+
+
+def test_headline_names_what_is_next_and_when():
+    engine = Engine(default_config(), BERLIN)
+    state, _ = engine.advance(TimetableState(), at("2026-11-30 10:00"))
+    view = tray_view(engine, state, at("2026-11-30 10:00"))
+    assert view.headline == "Next: 2-minute reset at 10:50"
+    friday, _ = engine.advance(TimetableState(), at("2026-11-27 17:45"))
+    assert tray_view(engine, friday, at("2026-11-27 17:45")).headline == (
+        "Next: Morning routine at Mon 09:00")
+
+
+def test_each_state_draws_differently_at_every_size():
+    for size in (16, 22, 32, 48, 64):
+        images = {status: draw_icon(status, size, 0.5) for status in Status}
+        assert all(im.size == (size, size) for im in images.values())
+        assert len({im.tobytes() for im in images.values()}) == len(Status)
+    # the body of the waiting icon carries the waiting colour
+    big = draw_icon(Status.WAITING, 64)
+    assert big.getpixel((14, 32))[:3] == COLOURS[Status.WAITING]
+
+
+def _white(image) -> int:
+    rgb = image.convert("RGB")
+    return sum(1 for x in range(64) for y in range(64) if rgb.getpixel((x, y)) == (255, 255, 255))
+
+
+def test_running_ring_grows_with_progress():
+    assert _white(draw_icon(Status.RUNNING, 64, 0.5)) > _white(draw_icon(Status.RUNNING, 64, 0.0))
+
+
+def test_backend_choice_without_display_or_when_forced():
+    assert choose_backend({}, want_tray=True).backend is None
+    assert "no display" in choose_backend({}, want_tray=True).reason
+    assert choose_backend({"PYSTRAY_BACKEND": "xorg"}).backend == "xorg"
+    assert choose_backend({"DISPLAY": ":1"}, want_tray=False).backend is None
