@@ -12,7 +12,7 @@ run: $(STAMP)
 	$(VENV)/bin/movebreak -v
 
 test: $(STAMP) system-deps-test
-	$(PY) -m ruff check movebreak tests bench
+	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 # Only the end-to-end tests on a real (virtual) desktop.
@@ -20,7 +20,7 @@ test-desktop: $(STAMP) system-deps-test
 	$(PY) -m pytest -m desktop
 
 lint: $(STAMP)
-	$(PY) -m ruff check movebreak tests bench
+	$(PY) -m ruff check .
 
 system-deps:
 	@packaging/system-deps.sh run
