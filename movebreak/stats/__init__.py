@@ -1,0 +1,1 @@
+"""``movebreak stats``: the history summarised for people (``cli``) and drawn (``chart``)."""
