@@ -11,7 +11,7 @@ import logging
 import signal
 import sys
 import threading
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import FrameType
 
@@ -24,6 +24,7 @@ from movebreak.config.loader import builtin_text, default_config
 from movebreak.config.model import Config
 from movebreak.core.engine import Engine
 from movebreak.notify.base import FallbackNotifier, LogNotifier
+from movebreak.notify.dbus_notifier import DBusNotifier
 from movebreak.notify.plyer_notifier import PlyerNotifier
 from movebreak.schedule.wakeup import SchedulerWakeup
 from movebreak.storage.atomic import write_atomic
@@ -75,8 +76,9 @@ class App:
         self.want_tray = want_tray
         self._quit = threading.Event()
         self._tray = None
-        notifier = FallbackNotifier([PlyerNotifier(_app_icon(paths)), LogNotifier()])
-        self.notifier = notifier
+        icon = _app_icon(paths)
+        self.dbus_notifier = DBusNotifier(self._notification_action, icon)
+        notifier = FallbackNotifier([self.dbus_notifier, PlyerNotifier(icon), LogNotifier()])
         self.timer = SchedulerWakeup(lambda: self.controller.tick())
         config = default_config()
         self.controller = Controller(
@@ -93,7 +95,7 @@ class App:
     def _use_config(self, config: Config) -> None:
         self.controller.use_config(Engine(config, resolve_timezone(config)))
         if self._tray is not None:
-            self._tray.set_labels(self._labels())
+            self._tray.set_labels(self._labels(), config.prompts.snooze_choices)
 
     def _config_failed(self, error: ConfigError) -> None:
         self.controller.config_failed(error.problems)
@@ -106,6 +108,17 @@ class App:
             "reset_title": config.routine(config.reset.routine).title,
             "morning_title": config.routine(config.morning.routine).title,
         }
+
+    def _notification_action(self, key: str, tag: str) -> None:
+        """A button on a notification: the same as the tray item of the same name."""
+        if tag != "prompt":
+            return
+        if key in ("start", "default"):
+            self.controller.start_routine(None)
+        elif key == "snooze":
+            self.controller.snooze(None)
+        elif key == "skip":
+            self.controller.skip()
 
     # ----- actions the tray calls that are the app's, not the timetable's -------
     def open_config(self) -> None:
@@ -120,12 +133,32 @@ class App:
         if self._tray is not None:
             self._tray.stop()
 
-    def __getattr__(self, name: str) -> object:
-        """The tray's timetable actions go straight to the controller."""
-        return getattr(self.controller, name)
+    # The tray's timetable actions go straight to the controller.
+    def activate(self) -> None:
+        self.controller.activate()
+
+    def start_routine(self, routine_id: str) -> None:
+        self.controller.start_routine(routine_id)
+
+    def snooze(self, length: timedelta) -> None:
+        self.controller.snooze(length)
+
+    def skip(self) -> None:
+        self.controller.skip()
+
+    def done(self) -> None:
+        self.controller.done()
+
+    def pause(self, length: timedelta | None) -> None:
+        self.controller.pause(length)
+
+    def resume(self) -> None:
+        self.controller.resume()
 
     # ----- life cycle ----------------------------------------------------------
     def run(self) -> int:
+        if sys.platform.startswith("linux"):
+            self.dbus_notifier.connect()
         self.reloader.load()
         self.timer.start()
         self.watcher.start()
@@ -149,12 +182,18 @@ class App:
         finally:
             self.watcher.stop()
             self.timer.stop()
+            self.dbus_notifier.close()
         return 0
 
     def _run_tray(self) -> None:
         from movebreak.tray.icon import TrayIcon
 
-        self._tray = TrayIcon(self, self.controller.view, self._labels())
+        self._tray = TrayIcon(
+            self,
+            self.controller.view,
+            self._labels(),
+            self.controller.config.prompts.snooze_choices,
+        )
         self.controller.on_view(self._tray.show)
         if not self._tray.has_menu:
             log.warning("this tray backend has no menu; install PyGObject (movebreak[gtk])")

@@ -61,6 +61,11 @@ class PromptSettings:
     late_grace: timedelta
     snooze: timedelta
     notification_timeout: timedelta
+    snooze_choices: tuple[timedelta, ...] = (
+        timedelta(minutes=5),
+        timedelta(minutes=10),
+        timedelta(minutes=30),
+    )
 
 
 @dataclass(frozen=True)

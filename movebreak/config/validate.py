@@ -33,7 +33,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "reset": ("enabled", "every", "routine"),
     "morning": ("enabled", "at", "days", "routine"),
     "standing": ("enabled", "sit", "stand", "routine"),
-    "prompts": ("late_grace", "snooze", "notification_timeout"),
+    "prompts": ("late_grace", "snooze", "snooze_choices", "notification_timeout"),
 }
 _TOP_LEVEL = ("timezone", "routines", "calendar", *_SECTIONS)
 _ROUTINE_KEYS = ("title", "summary", "pick", "steps", "tags")
@@ -95,6 +95,12 @@ def _duration(value: object) -> timedelta:
     if not isinstance(value, str):
         raise DurationError(f'expected a duration such as "45m" or "1h30m", got {_show(value)}')
     return parse_duration(value)
+
+
+def _durations(value: object) -> tuple[timedelta, ...]:
+    if not isinstance(value, list) or not value or len(value) > 6:
+        raise ValueError(f'expected one to six durations such as ["5m", "10m"], got {_show(value)}')
+    return tuple(_duration(item) for item in value)
 
 
 def _clock(value: object) -> time:
@@ -245,6 +251,7 @@ def build_config(raw: dict[str, Any], source: str) -> Config:
         get("prompts", "late_grace", _duration) or timedelta(minutes=2),
         get("prompts", "snooze", _duration) or timedelta(minutes=10),
         get("prompts", "notification_timeout", _duration) or timedelta(seconds=30),
+        get("prompts", "snooze_choices", _durations) or (),
     )
     for section, rule in (("reset", reset), ("morning", morning), ("standing", standing)):
         if rule.routine not in routines_raw:  # a routine that failed already has its problem

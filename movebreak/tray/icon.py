@@ -18,12 +18,19 @@ from movebreak.tray.art import draw_icon
 
 log = logging.getLogger(__name__)
 
-SNOOZE_CHOICES = (5, 10, 30)
 PAUSE_CHOICES: tuple[tuple[str, timedelta | None], ...] = (
     ("30 min", timedelta(minutes=30)),
     ("1 hour", timedelta(hours=1)),
     ("until tomorrow", None),
 )
+
+
+def _spoken(length: timedelta) -> str:
+    """ "5 min", "1 h", "45 s" for menu items."""
+    seconds = round(length.total_seconds())
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
 
 
 class TrayActions(Protocol):
@@ -49,7 +56,12 @@ class TrayIcon:
     """Owns the pystray icon; ``run`` blocks the calling (main) thread until ``stop``."""
 
     def __init__(
-        self, actions: TrayActions, view: TrayView, labels: dict[str, str], size: int = 64
+        self,
+        actions: TrayActions,
+        view: TrayView,
+        labels: dict[str, str],
+        snooze_choices: tuple[timedelta, ...],
+        size: int = 64,
     ) -> None:
         import pystray  # imported late: the backend must be chosen first
 
@@ -57,6 +69,7 @@ class TrayIcon:
         self._actions = actions
         self._view = view
         self._labels = labels
+        self._snooze_choices = snooze_choices
         self._size = size
         self._drawn: tuple[Status, int] | None = None
         self._icon = pystray.Icon("movebreak", self._image(view), view.tooltip, menu=self._menu())
@@ -79,10 +92,7 @@ class TrayIcon:
             return lambda _icon, _item: fn()
 
         snooze = menu(
-            *(
-                item(f"{m} min", call(lambda m=m: a.snooze(timedelta(minutes=m))))
-                for m in SNOOZE_CHOICES
-            )
+            *(item(_spoken(d), call(lambda d=d: a.snooze(d))) for d in self._snooze_choices)
         )
         pause = menu(*(item(label, call(lambda d=d: a.pause(d))) for label, d in PAUSE_CHOICES))
         reset, morning = self._labels["reset"], self._labels["morning"]
@@ -120,9 +130,10 @@ class TrayIcon:
             self._icon.title = view.tooltip
         self._icon.update_menu()
 
-    def set_labels(self, labels: dict[str, str]) -> None:
-        """New routine names after a config reload."""
+    def set_labels(self, labels: dict[str, str], snooze_choices: tuple[timedelta, ...]) -> None:
+        """New routine names and snooze choices after a config reload."""
         self._labels = labels
+        self._snooze_choices = snooze_choices
         self._icon.menu = self._menu()
 
     def run(self, on_ready: Callable[[], None]) -> None:
