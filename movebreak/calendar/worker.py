@@ -1,0 +1,96 @@
+"""Run a calendar load in a short-lived child process.
+
+icalendar, dateutil and httpx together add tens of megabytes to a process; the tray
+app lives all day, so it asks a child (``python -m movebreak.calendar``) and keeps
+only the small JSON answer. The request is JSON on stdin, the answer JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone, tzinfo
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .models import CalendarWarning, LoadResult
+from .settings import CalendarSettings, parse_calendar_settings
+
+
+def _tz_name(tz: tzinfo) -> str:
+    key = getattr(tz, "key", None)
+    if isinstance(key, str):
+        return key
+    offset = datetime(2000, 1, 1, tzinfo=tz).utcoffset() or timedelta(0)
+    return f"offset:{int(offset.total_seconds())}"
+
+
+def _tz_from_name(name: str) -> tzinfo:
+    if name.startswith("offset:"):
+        return timezone(timedelta(seconds=int(name[7:])))
+    return ZoneInfo(name)
+
+
+def make_request(settings: CalendarSettings, cache_dir: Path | None, start: datetime,
+                 end: datetime, tz: tzinfo, now: datetime | None = None) -> dict[str, Any]:
+    """The JSON request a worker understands."""
+    return {
+        "settings": settings.to_raw(),
+        "cache_dir": str(cache_dir) if cache_dir is not None else None,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "tz": _tz_name(tz),
+        "now": now.isoformat() if now else None,
+    }
+
+
+def handle_request(request: dict[str, Any]) -> LoadResult:
+    """Run one request in this process (what the child does)."""
+    from .load import load_occurrences
+
+    settings = parse_calendar_settings(request["settings"], Path("/"))
+    cache_dir = Path(request["cache_dir"]) if request.get("cache_dir") else None
+    now = datetime.fromisoformat(request["now"]) if request.get("now") else None
+    return load_occurrences(
+        settings, cache_dir, datetime.fromisoformat(request["start"]),
+        datetime.fromisoformat(request["end"]), _tz_from_name(request["tz"]), now=now,
+    )
+
+
+def load_in_subprocess(
+    settings: CalendarSettings,
+    cache_dir: Path | None,
+    start: datetime,
+    end: datetime,
+    tz: tzinfo,
+    *,
+    now: datetime | None = None,
+    timeout: float = 120.0,
+) -> LoadResult:
+    """:func:`~movebreak.calendar.load.load_occurrences` in a child process.
+
+    A crash or a hang of the child becomes a warning and an empty result, so the
+    caller can keep its previous occurrences.
+    """
+    request = json.dumps(make_request(settings, cache_dir, start, end, tz, now))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "movebreak.calendar"], input=request, capture_output=True,
+            text=True, timeout=timeout, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return LoadResult((), (CalendarWarning("calendar worker", f"did not finish: {error}"),))
+    if done.returncode != 0:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return LoadResult((), (CalendarWarning("calendar worker", f"failed: {tail}"),))
+    return LoadResult.from_json(done.stdout, tz)
+
+
+def main() -> int:
+    """Entry point of ``python -m movebreak.calendar``."""
+    request = json.loads(sys.stdin.read())
+    result = handle_request(request)
+    sys.stdout.write(result.to_json())
+    return 0
