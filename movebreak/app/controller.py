@@ -1,9 +1,11 @@
 """The controller: one lock, one state, and the core's answers turned into effects.
 
 Every entry point (a menu click on the GUI thread, the wake-up on the scheduler's
-thread, a config reload from the file watcher) takes the lock, asks the core for a
-new state and events, then hands the results to the ports: notifier, timer, tray,
-state file. Nothing here polls; the timer is set to the core's next moment.
+thread, a window button on its reader thread, a config reload from the file
+watcher) takes the lock, asks the core for a new state and events, then hands the
+results to the ports: notifier, timer, tray, state file, history. While a routine
+runs, a ``GuidedRoutine`` walks the user through it and its result goes back to the
+core. Nothing here polls; the timer is set to the next moment that matters.
 """
 
 from __future__ import annotations
@@ -11,16 +13,22 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
 
 from movebreak.app.clock import Clock
+from movebreak.app.guided import GuidedRoutine
 from movebreak.app.messages import config_problem_notice, notice_for
 from movebreak.config.errors import Problem
 from movebreak.config.model import Config
-from movebreak.core.engine import Engine, Event, Result
-from movebreak.core.state import Status, TimetableState
+from movebreak.core.engine import Engine, Event, Outcome, Result
+from movebreak.core.session_events import Outcome as SessionOutcome
+from movebreak.core.session_events import SessionResult
+from movebreak.core.state import TimetableState
 from movebreak.core.view import TrayView, tray_view
-from movebreak.notify.base import Notifier
+from movebreak.guide.display import NoDisplay, SessionDisplay
+from movebreak.guide.messages import WindowAction
+from movebreak.notify.base import Notice, Notifier
 from movebreak.schedule.wakeup import WakeupTimer
 
 log = logging.getLogger(__name__)
@@ -32,7 +40,7 @@ EventSink = Callable[[Event], None]
 
 
 class Controller:
-    """Owns the timetable state; the only place where it changes."""
+    """Owns the timetable state and the running routine; the only place where they change."""
 
     def __init__(
         self,
@@ -42,6 +50,7 @@ class Controller:
         notifier: Notifier,
         timer: WakeupTimer,
         save: Callable[[TimetableState], None],
+        display: SessionDisplay | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._engine = engine
@@ -50,6 +59,8 @@ class Controller:
         self._notifier = notifier
         self._timer = timer
         self._save = save
+        self._display = display or NoDisplay()
+        self._guided: GuidedRoutine | None = None
         self._view_listeners: list[Callable[[TrayView], None]] = []
         self._event_sinks: list[EventSink] = []
         self.view = tray_view(engine, state, clock.now())
@@ -63,6 +74,9 @@ class Controller:
         """Call ``sink`` with every core event (the log and the history subscribe)."""
         self._event_sinks.append(sink)
 
+    def set_display(self, display: SessionDisplay) -> None:
+        self._display = display
+
     @property
     def config(self) -> Config:
         return self._engine.config
@@ -71,10 +85,33 @@ class Controller:
     def state(self) -> TimetableState:
         return self._state
 
+    @property
+    def engine_tz(self) -> tzinfo:
+        return self._engine.tz
+
+    def shutdown(self) -> None:
+        """Quitting: close the timer window; a running routine is picked up as interrupted."""
+        with self._lock:
+            self._display.close()
+
+    @property
+    def guided(self) -> GuidedRoutine | None:
+        return self._guided
+
     # ----- the clock ---------------------------------------------------------
     def tick(self) -> None:
-        """The timer fired (or anything changed): bring the state up to now."""
-        self._apply(lambda now: self._engine.advance(self._state, now))
+        """The timer fired (or anything changed): bring everything up to now."""
+        with self._lock:
+            now = self._clock.now()
+            if self._guided is not None:
+                result = self._guided.tick(now)
+                if result is not None:
+                    self._finish(result)
+                    return
+            elif self._state.running is not None:  # a routine from before a restart
+                self._apply(lambda n: self._engine.skip(self._state, n), detail="interrupted")
+                return
+            self._apply(lambda n: self._engine.advance(self._state, n))
 
     # ----- the user ----------------------------------------------------------
     def activate(self) -> None:
@@ -84,34 +121,64 @@ class Controller:
         if due:
             self.start_routine(None)
         else:
-            from movebreak.notify.base import Notice
-
             self._notifier.show(Notice("movebreak", self.view.headline, timedelta(seconds=8)))
 
     def start_routine(self, routine_id: str | None) -> None:
-        self._apply(lambda now: self._engine.start(self._state, now, routine_id))
+        with self._lock:
+            if self._guided is not None:
+                self._end_guided(WindowAction.SKIP)
+            self._apply(lambda now: self._engine.start(self._state, now, routine_id))
 
     def snooze(self, length: timedelta | None = None) -> None:
         wait = length or self.config.prompts.snooze
-        self._apply(lambda now: self._engine.snooze(self._state, now, wait))
+        with self._lock:
+            if self._guided is not None:
+                self._end_guided(WindowAction.SNOOZE, wait)
+            else:
+                self._apply(lambda now: self._engine.snooze(self._state, now, wait))
 
     def skip(self) -> None:
-        self._apply(lambda now: self._engine.skip(self._state, now))
+        with self._lock:
+            if self._guided is not None:
+                self._end_guided(WindowAction.SKIP)
+            else:
+                self._apply(lambda now: self._engine.skip(self._state, now))
 
     def done(self) -> None:
-        self._apply(lambda now: self._engine.done(self._state, now))
+        with self._lock:
+            if self._guided is not None:
+                self._end_guided(WindowAction.DONE)
+            else:
+                self._apply(lambda now: self._engine.done(self._state, now))
 
     def pause(self, length: timedelta | None) -> None:
         """Pause for ``length``, or until tomorrow when it is None."""
+        with self._lock:
+            result = self._guided.abandon(self._clock.now()) if self._guided else None
+            self._guided = None
 
-        def step(now: datetime) -> Result:
-            until = now + length if length else self._engine.pause_until_tomorrow(now)
-            return self._engine.pause(self._state, now, until)
+            def step(now: datetime) -> Result:
+                until = now + length if length else self._engine.pause_until_tomorrow(now)
+                return self._engine.pause(self._state, now, until)
 
-        self._apply(step)
+            self._apply(step, session=result)
 
     def resume(self) -> None:
         self._apply(lambda now: self._engine.resume(self._state, now))
+
+    def window_action(self, action: WindowAction) -> None:
+        """A button in the timer window (or on a step notification)."""
+        with self._lock:
+            if self._guided is None:
+                return
+            if action is WindowAction.SNOOZE:
+                self._end_guided(action, self.config.prompts.snooze)
+                return
+            result = self._guided.act(action, self._clock.now())
+            if result is not None:
+                self._finish(result)
+            else:
+                self._reschedule(self._clock.now())
 
     # ----- config ------------------------------------------------------------
     def use_config(self, engine: Engine) -> None:
@@ -128,22 +195,54 @@ class Controller:
         self._notifier.show(config_problem_notice(problems))
 
     # ----- internals ---------------------------------------------------------
-    def _apply(self, step: Callable[[datetime], Result]) -> None:
+    def _end_guided(self, action: WindowAction, snooze: timedelta | None = None) -> None:
+        assert self._guided is not None
+        result = self._guided.act(action, self._clock.now())
+        if result is not None:
+            self._finish(result, snooze)
+
+    def _finish(self, result: SessionResult, snooze: timedelta | None = None) -> None:
+        """The guided routine is over: tell the core how it went."""
+        self._guided = None
+        wait = snooze or self.config.prompts.snooze
+        operations = {
+            SessionOutcome.COMPLETED: lambda now: self._engine.done(self._state, now),
+            SessionOutcome.SKIPPED: lambda now: self._engine.skip(self._state, now),
+            SessionOutcome.SNOOZED: lambda now: self._engine.snooze(self._state, now, wait),
+        }
+        self._apply(operations[result.outcome], session=result)
+
+    def _apply(
+        self,
+        step: Callable[[datetime], Result],
+        *,
+        session: SessionResult | None = None,
+        detail: str = "",
+    ) -> None:
         with self._lock:
             now = self._clock.now()
             state, events = step(now)
-            if events == [] and state == self._state:
-                self._reschedule(now)
-                return
-            # Catch up with the clock in the same step: a resumed pause or a due prompt.
-            state, more = self._engine.advance(state, now)
+            if session is not None or detail:
+                events = [self._annotate(e, session, detail) for e in events]
+            state, more = self._engine.advance(state, now)  # catch up: a pause ended, a prompt due
+            events += more
+            changed = state != self._state
             self._state = state
-            self._save_quietly(state)
-            for event in [*events, *more]:
-                self._emit(event)
+            if changed:
+                self._save_quietly(state)
+            for event in events:
+                self._emit(event, now)
             self._reschedule(now)
 
-    def _emit(self, event: Event) -> None:
+    @staticmethod
+    def _annotate(event: Event, session: SessionResult | None, detail: str) -> Event:
+        if event.routine is None or event.outcome in (Outcome.PROMPTED, Outcome.STARTED):
+            return event
+        if session is not None and event.routine == session.routine_id:
+            event = replace(event, session=session)
+        return replace(event, detail=detail) if detail else event
+
+    def _emit(self, event: Event, now: datetime) -> None:
         log.info(
             "event %s %s%s",
             event.outcome.value,
@@ -158,15 +257,33 @@ class Controller:
         notice = notice_for(event, self._engine.config)
         if notice is not None:
             self._notifier.show(notice)
+        if event.outcome is Outcome.STARTED and event.routine is not None:
+            self._begin(event, now)
+
+    def _begin(self, event: Event, now: datetime) -> None:
+        assert event.routine is not None
+        config = self._engine.config
+        window = config.guide.window and not isinstance(self._display, NoDisplay)
+        self._guided = GuidedRoutine(
+            config.routine(event.routine),
+            event.rotation,
+            config,
+            self._display,
+            self._notifier,
+            window,
+            now,
+        )
 
     def _reschedule(self, now: datetime) -> None:
-        wake = self._engine.next_wakeup(self._state, now)
-        if self._engine.status(self._state, now) is Status.RUNNING:
-            wake = min(filter(None, (wake, now + PROGRESS_REFRESH)))
+        moments = [self._engine.next_wakeup(self._state, now)]
+        if self._guided is not None:
+            moments += [self._guided.deadline(now), now + PROGRESS_REFRESH]
+        wake = min(filter(None, moments), default=None)
         if wake is not None and wake <= now:
-            wake = now + timedelta(seconds=1)  # never spin, even on a rule that fails to move on
+            wake = now + timedelta(milliseconds=50)  # never spin on a moment already past
         self._timer.set(wake)
-        self.view = tray_view(self._engine, self._state, now)
+        session = self._guided.view(now) if self._guided is not None else None
+        self.view = tray_view(self._engine, self._state, now, session)
         for listener in self._view_listeners:
             try:
                 listener(self.view)

@@ -8,9 +8,11 @@ main thread just waits for Quit or a signal.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import FrameType
@@ -18,11 +20,14 @@ from types import FrameType
 from movebreak.app.clock import Clock
 from movebreak.app.config_watch import ConfigReloader, ConfigWatcher
 from movebreak.app.controller import Controller
+from movebreak.app.history_sink import HistoryRecorder
 from movebreak.app.open_file import open_in_editor
 from movebreak.config.errors import ConfigError
 from movebreak.config.loader import builtin_text, default_config
 from movebreak.config.model import Config
 from movebreak.core.engine import Engine
+from movebreak.guide.display import NoDisplay, SessionDisplay, WindowProcess
+from movebreak.guide.messages import WindowAction
 from movebreak.notify.base import FallbackNotifier, LogNotifier
 from movebreak.notify.dbus_notifier import DBusNotifier
 from movebreak.notify.plyer_notifier import PlyerNotifier
@@ -68,6 +73,14 @@ def _app_icon(paths: AppPaths) -> Path | None:
         return None
 
 
+def _display_for(on_action: Callable[[WindowAction], None]) -> SessionDisplay:
+    """The timer window where there is a screen to show it on; else notifications only."""
+    has_screen = not sys.platform.startswith("linux") or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    return WindowProcess(on_action) if has_screen else NoDisplay()
+
+
 class App:
     """The assembled app; ``run`` returns the process exit code."""
 
@@ -81,14 +94,21 @@ class App:
         notifier = FallbackNotifier([self.dbus_notifier, PlyerNotifier(icon), LogNotifier()])
         self.timer = SchedulerWakeup(lambda: self.controller.tick())
         config = default_config()
+        self.clock = clock or UtcClock()
         self.controller = Controller(
             Engine(config, resolve_timezone(config)),
             load_state(paths.state_file),
-            clock or UtcClock(),
+            self.clock,
             notifier,
             self.timer,
             lambda s: save_state(paths.state_file, s),
+            _display_for(self.controller_window_action),
         )
+        self.history = HistoryRecorder(
+            paths.history_db, lambda: self.controller.config, lambda: self.controller.engine_tz
+        )
+        self.controller.on_event(self.history)
+        self.controller.on_event(self._refresh_today)
         self.reloader = ConfigReloader(paths.config_file, self._use_config, self._config_failed)
         self.watcher = ConfigWatcher(paths.config_file, self.reloader.load)
 
@@ -109,8 +129,25 @@ class App:
             "morning_title": config.routine(config.morning.routine).title,
         }
 
+    def controller_window_action(self, action: WindowAction) -> None:
+        self.controller.window_action(action)
+
+    def _refresh_today(self, _event: object = None) -> None:
+        if self._tray is not None:
+            self._tray.set_today(self.history.today(self.clock.now()))
+
     def _notification_action(self, key: str, tag: str) -> None:
-        """A button on a notification: the same as the tray item of the same name."""
+        """A button on a notification: the same as the tray or window item of that name."""
+        if tag == "step":
+            actions = {
+                "next": WindowAction.NEXT,
+                "pause": WindowAction.PAUSE,
+                "done": WindowAction.DONE,
+                "default": WindowAction.NEXT,
+            }
+            if key in actions:
+                self.controller.window_action(actions[key])
+            return
         if tag != "prompt":
             return
         if key in ("start", "default"):
@@ -183,6 +220,8 @@ class App:
             self.watcher.stop()
             self.timer.stop()
             self.dbus_notifier.close()
+            self.controller.shutdown()
+            self.history.close()
         return 0
 
     def _run_tray(self) -> None:
@@ -197,7 +236,11 @@ class App:
         self.controller.on_view(self._tray.show)
         if not self._tray.has_menu:
             log.warning("this tray backend has no menu; install PyGObject (movebreak[gtk])")
-        self._tray.run(on_ready=self.controller.tick)
+        self._tray.run(on_ready=self._tray_ready)
+
+    def _tray_ready(self) -> None:
+        self.controller.tick()
+        self._refresh_today()
 
     def _install_signal_handlers(self) -> None:
         def stop(signum: int, _frame: FrameType | None) -> None:

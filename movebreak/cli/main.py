@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     cfg_sub.add_parser("path", help="print where the config file lives")
 
     sub.add_parser("paths", help="print where config, data, cache and logs live")
+
+    from movebreak.calendar.cli import add_meetings_parser
+    from movebreak.stats.cli import add_stats_parser
+
+    add_meetings_parser(sub)
+    add_stats_parser(sub)
     return parser
 
 
@@ -71,6 +77,12 @@ def main(argv: list[str] | None = None) -> int:
         return _next(args, paths)
     if args.command == "config":
         return _config(args, paths)
+    if args.command == "stats":
+        from movebreak.stats.cli import run_stats
+
+        return run_stats(args, paths.history_db)
+    if args.command == "meetings":
+        return _meetings(args, paths)
     if args.command == "paths":
         for label, path in paths.describe():
             print(f"{label:7} {path}")
@@ -132,6 +144,20 @@ def _next(args: argparse.Namespace, paths: AppPaths) -> int:
             f"({p.reason})"
         )
     return 0
+
+
+def _meetings(args: argparse.Namespace, paths: AppPaths) -> int:
+    from movebreak.app.run import resolve_timezone
+    from movebreak.calendar.cli import run_meetings
+    from movebreak.config.loader import load_config
+
+    try:
+        config = load_config(paths.config_file)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return run_meetings(args, lambda: config.calendar, cache_dir=paths.cache_dir / "calendar",
+                        tz=resolve_timezone(config))
 
 
 def _config(args: argparse.Namespace, paths: AppPaths) -> int:

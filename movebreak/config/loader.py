@@ -61,7 +61,7 @@ def config_from_text(text: str, path: str) -> Config:
     """Validate the text of a user config over the defaults; errors carry file and line."""
     user = parse_toml(text, path)
     try:
-        return build_config(merge(builtin_raw(), user), source=path)
+        return build_config(merge(builtin_raw(), user), source=path, base_dir=Path(path).parent)
     except ConfigError as error:
         lines = key_lines(text)
         located = [Problem(p.key, p.message, path, line_of(p.key, lines)) for p in error.problems]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
-from typing import Any
 
+from movebreak.calendar.settings import CalendarSettings
 from movebreak.core.routines import Routine
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -69,6 +69,14 @@ class PromptSettings:
 
 
 @dataclass(frozen=True)
+class GuideSettings:
+    """The guided timer: a window or not, and which routines announce each step."""
+
+    window: bool = True
+    step_notifications: frozenset[str] = frozenset({"morning"})
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated config. ``source`` says where it came from, for messages."""
 
@@ -79,7 +87,8 @@ class Config:
     standing: StandingRule
     prompts: PromptSettings
     routines: Mapping[str, Routine]
-    calendar: Mapping[str, Any] = field(default_factory=dict)
+    guide: GuideSettings = field(default_factory=GuideSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
     source: str = "built-in defaults"
 
     def routine(self, routine_id: str) -> Routine:

@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import time, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from movebreak.calendar.settings import CalendarSettings, parse_calendar_settings
 from movebreak.config.errors import ConfigError, Problem
 from movebreak.config.model import (
     WEEKDAYS,
     Config,
+    GuideSettings,
     MorningRule,
     PromptSettings,
     ResetRule,
@@ -34,6 +37,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "morning": ("enabled", "at", "days", "routine"),
     "standing": ("enabled", "sit", "stand", "routine"),
     "prompts": ("late_grace", "snooze", "snooze_choices", "notification_timeout"),
+    "guide": ("window", "step_notifications"),
 }
 _TOP_LEVEL = ("timezone", "routines", "calendar", *_SECTIONS)
 _ROUTINE_KEYS = ("title", "summary", "pick", "steps", "tags")
@@ -101,6 +105,12 @@ def _durations(value: object) -> tuple[timedelta, ...]:
     if not isinstance(value, list) or not value or len(value) > 6:
         raise ValueError(f'expected one to six durations such as ["5m", "10m"], got {_show(value)}')
     return tuple(_duration(item) for item in value)
+
+
+def _names(value: object) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f'expected a list of routine ids such as ["morning"], got {_show(value)}')
+    return frozenset(value)
 
 
 def _clock(value: object) -> time:
@@ -209,8 +219,11 @@ def _needs_routine(
         r.fail(key, f"no routine named {_show(routine_id)}; known routines: {known}")
 
 
-def build_config(raw: dict[str, Any], source: str) -> Config:
-    """Validate merged raw tables (defaults overlaid with the user's file) into a Config."""
+def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None) -> Config:
+    """Validate merged raw tables (defaults overlaid with the user's file) into a Config.
+
+    ``base_dir`` is where relative paths in the file (calendar folders) start from.
+    """
     r = _Reader()
     r.known(raw, "", _TOP_LEVEL)
     timezone = r.value(raw, "timezone", "timezone", _timezone) or "local"
@@ -256,7 +269,17 @@ def build_config(raw: dict[str, Any], source: str) -> Config:
     for section, rule in (("reset", reset), ("morning", morning), ("standing", standing)):
         if rule.routine not in routines_raw:  # a routine that failed already has its problem
             _needs_routine(r, f"{section}.routine", rule.routine, routines)
-    calendar = r.table(raw, "calendar")
+    guide = GuideSettings(
+        bool(get("guide", "window", _bool)),
+        get("guide", "step_notifications", _names) or frozenset(),
+    )
+    try:
+        calendar = parse_calendar_settings(r.table(raw, "calendar"), base_dir or Path.cwd())
+    except ConfigError as error:
+        r.problems.extend(error.problems)
+        calendar = CalendarSettings()
     if r.problems:
         raise ConfigError(r.problems)
-    return Config(timezone, work, reset, morning, standing, prompts, routines, calendar, source)
+    return Config(
+        timezone, work, reset, morning, standing, prompts, routines, guide, calendar, source
+    )

@@ -16,6 +16,7 @@ from enum import Enum
 
 from movebreak.config.model import Config
 from movebreak.core import timetable
+from movebreak.core.session_events import SessionResult
 from movebreak.core.state import Prompt, Running, Source, Status, TimetableState
 
 # A morning routine is still worth offering this late (the app started at 09:40,
@@ -48,6 +49,7 @@ class Event:
     source: Source | None = None
     rotation: int = 0
     detail: str = ""
+    session: SessionResult | None = None  # how a guided routine went, on the event ending it
 
 
 Result = tuple[TimetableState, list[Event]]
@@ -95,11 +97,9 @@ class Engine:
     def next_wakeup(self, state: TimetableState, now: datetime) -> datetime | None:
         """When ``advance`` must run next; the shell sleeps until then."""
         prompt = self.next_prompt(state, state.checked_until or now)
-        moments = [
-            prompt.at if prompt else None,
-            state.paused_until,
-            state.running.ends if state.running else None,
-        ]
+        if state.running is not None:
+            return None  # the guided session keeps its own deadlines; prompts wait for its end
+        moments = [prompt.at if prompt else None, state.paused_until]
         soonest = min(filter(None, moments), default=None)
         return max(soonest, now) if soonest else None
 
@@ -122,12 +122,10 @@ class Engine:
         elif now < state.checked_until:  # the clock went back: do not wait for the old future
             anchor = min(filter(None, (state.reset_anchor, now)))
             state = replace(state, checked_until=now, reset_anchor=anchor)
-        if state.running is not None and state.running.ends <= now:
-            run = state.running
-            events.append(Event(Outcome.COMPLETED, run.ends, run.routine, run.source, run.rotation))
-            state = replace(
-                state, running=None, reset_anchor=max(run.ends, state.reset_anchor or run.ends)
-            )
+        if state.running is not None:
+            # Nothing interrupts a routine in progress; what falls due meanwhile is looked
+            # at when it ends (checked_until stays put), within each prompt's grace.
+            return state, events
         if state.paused_until is not None and state.paused_until <= now:
             events.append(Event(Outcome.RESUMED, state.paused_until))
             state = replace(state, reset_anchor=state.paused_until, paused_until=None)
@@ -187,8 +185,12 @@ class Engine:
             events.append(
                 Event(Outcome.MISSED, now, old.routine, old.source, detail="not answered")
             )
-        rotation = state.rotation(best.routine)
-        state = replace(state.rotated(best.routine), pending=replace(best, rotation=rotation))
+        if best.source is Source.SNOOZE:  # the same exercises the user saw before
+            rotation = best.rotation
+        else:
+            rotation = state.rotation(best.routine)
+            state = state.rotated(best.routine)
+        state = replace(state, pending=replace(best, rotation=rotation))
         events.append(
             Event(Outcome.PROMPTED, now, best.routine, best.source, rotation, best.reason)
         )
@@ -212,12 +214,8 @@ class Engine:
             events.append(
                 Event(Outcome.SKIPPED, now, run.routine, run.source, run.rotation, "replaced")
             )
-        ends = now + self.config.routine(rid).planned_time(rotation)
         state = replace(
-            state,
-            pending=None,
-            running=Running(rid, now, ends, rotation, source),
-            reset_anchor=ends,
+            state, pending=None, running=Running(rid, now, rotation, source), reset_anchor=now
         )
         if rid == self.config.morning.routine:
             state = replace(state, morning_handled=now.astimezone(self.tz).date())
@@ -251,28 +249,30 @@ class Engine:
         return state, [Event(Outcome.SKIPPED, now, target.routine, target.source, target.rotation)]
 
     def snooze(self, state: TimetableState, now: datetime, length: timedelta) -> Result:
-        """Offer the running, pending or next prompt again after ``length``."""
-        target = (
-            state.running or state.pending or self.next_prompt(state, state.checked_until or now)
-        )
-        if target is None:
-            return state, []
-        if isinstance(target, Prompt) and target is not state.pending:
-            state = self._consume(state, target, now)
-        again = Prompt(now + length, target.routine, Source.SNOOZE, f"snoozed {_minutes(length)}")
+        """Offer the running, pending or next prompt again after ``length``, same exercises."""
+        held = state.running or state.pending
+        if held is not None:
+            routine, source, rotation = held.routine, held.source, held.rotation
+        else:
+            upcoming = self.next_prompt(state, state.checked_until or now)
+            if upcoming is None:
+                return state, []
+            state = self._consume(state, upcoming, now)
+            routine, source, rotation = upcoming.routine, upcoming.source, state.rotation(routine)
+            state = state.rotated(routine)
+        wait = _minutes(length)
+        again = Prompt(now + length, routine, Source.SNOOZE, f"snoozed {wait}", rotation)
         state = replace(state, running=None, pending=None, snoozed=again, reset_anchor=now)
-        return state, [
-            Event(Outcome.SNOOZED, now, target.routine, target.source, detail=_minutes(length))
-        ]
+        return state, [Event(Outcome.SNOOZED, now, routine, source, rotation, wait)]
 
     def pause(self, state: TimetableState, now: datetime, until: datetime) -> Result:
         """Hold every prompt until ``until``; what falls due meanwhile is not replayed."""
         events = []
-        if state.running is not None:
-            run = state.running
-            events.append(
-                Event(Outcome.SKIPPED, now, run.routine, run.source, run.rotation, "paused")
-            )
+        for held in (state.running, state.pending):
+            if held is not None:
+                events.append(
+                    Event(Outcome.PAUSED, now, held.routine, held.source, held.rotation, "paused")
+                )
         state = replace(state, paused_until=until, pending=None, snoozed=None, running=None)
         events.append(Event(Outcome.PAUSED, now, detail=until.isoformat()))
         return state, events

@@ -45,11 +45,10 @@ class Prompt:
 
 @dataclass(frozen=True)
 class Running:
-    """A routine the user started; it counts as done when ``ends`` passes unless skipped."""
+    """A routine the user started; a guided session in the shell decides when it ends."""
 
     routine: str
     started: datetime
-    ends: datetime
     rotation: int
     source: Source
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from movebreak.core.engine import Engine
+from movebreak.core.session_events import SessionView
 from movebreak.core.state import Status, TimetableState
 
 
@@ -33,17 +34,20 @@ def _clock(moment: datetime, now: datetime, engine: Engine) -> str:
     return f"{local:%a %H:%M}"
 
 
-def tray_view(engine: Engine, state: TimetableState, now: datetime) -> TrayView:
-    """The tray's words and state for ``state`` at ``now``."""
+def tray_view(
+    engine: Engine, state: TimetableState, now: datetime, session: SessionView | None = None
+) -> TrayView:
+    """The tray's words and state for ``state`` at ``now`` (and the guided session's view)."""
     status = engine.status(state, now)
     title = engine.config.routine
     if status is Status.RUNNING and state.running is not None:
-        run = state.running
-        total = (run.ends - run.started).total_seconds() or 1.0
-        done = min(1.0, max(0.0, (now - run.started).total_seconds() / total))
-        left = max(0, round((run.ends - now).total_seconds() / 60))
-        text = f"{title(run.routine).title}: about {left} min left"
-        return TrayView(status, f"Running: {text}", f"movebreak · {text}", done, True)
+        text = title(state.running.routine).title
+        if session is None:
+            return TrayView(status, f"Running: {text}", f"movebreak · {text}", None, True)
+        left = max(1, round(session.total_remaining_seconds / 60))
+        text += " (paused)" if session.paused else f": about {left} min left"
+        return TrayView(status, f"Running: {text}", f"movebreak · {text}",
+                        session.fraction_done, True)
     if status is Status.DUE and state.pending is not None:
         text = f"Due now: {title(state.pending.routine).title}"
         return TrayView(status, text, f"movebreak · {text}", None, True)

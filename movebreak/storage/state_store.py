@@ -54,7 +54,6 @@ def _running(raw: dict[str, Any] | None) -> Running | None:
     return Running(
         raw["routine"],
         datetime.fromisoformat(raw["started"]),
-        datetime.fromisoformat(raw["ends"]),
         int(raw["rotation"]),
         Source[raw["source"]],
     )

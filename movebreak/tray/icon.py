@@ -70,6 +70,7 @@ class TrayIcon:
         self._view = view
         self._labels = labels
         self._snooze_choices = snooze_choices
+        self._today = ""
         self._size = size
         self._drawn: tuple[Status, int] | None = None
         self._icon = pystray.Icon("movebreak", self._image(view), view.tooltip, menu=self._menu())
@@ -98,6 +99,7 @@ class TrayIcon:
         reset, morning = self._labels["reset"], self._labels["morning"]
         return menu(
             item(lambda _i: self._view.headline, None, enabled=False),
+            item(lambda _i: self._today, None, enabled=False, visible=lambda _i: bool(self._today)),
             item("Left click", call(a.activate), default=True, visible=False),
             menu.SEPARATOR,
             item(
@@ -129,6 +131,12 @@ class TrayIcon:
         if self._icon.title != view.tooltip:
             self._icon.title = view.tooltip
         self._icon.update_menu()
+
+    def set_today(self, line: str) -> None:
+        """The day's tally from the history, e.g. "Today: 5 of 8 resets · morning done"."""
+        if line != self._today:
+            self._today = line
+            self._icon.update_menu()
 
     def set_labels(self, labels: dict[str, str], snooze_choices: tuple[timedelta, ...]) -> None:
         """New routine names and snooze choices after a config reload."""

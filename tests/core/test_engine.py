@@ -160,12 +160,24 @@ def test_morning_routine_at_nine_and_not_again_after_restart(engine):
     state, events = engine.start(state, at("2026-11-30 09:02"))
     assert outcomes(events) == [(Outcome.STARTED, "morning")]
     assert engine.status(state, at("2026-11-30 09:03")) is Status.RUNNING
-    assert state.running.ends == at("2026-11-30 09:17")
-    state, events = engine.advance(state, at("2026-11-30 09:17"))
+    assert engine.next_wakeup(state, at("2026-11-30 09:03")) is None  # the session decides
+    state, events = engine.advance(state, at("2026-11-30 09:10"))
+    assert events == []  # nothing interrupts a routine in progress
+    state, events = engine.done(state, at("2026-11-30 09:17"))
     assert outcomes(events) == [(Outcome.COMPLETED, "morning")]
     # the reset count starts when the routine ends
     assert engine.next_wakeup(state, at("2026-11-30 09:17")) == at("2026-11-30 10:07")
     assert engine.next_prompt(state, at("2026-11-30 09:17")).routine == "reset"
+
+
+def test_prompt_due_during_a_routine_waits_for_its_end(engine):
+    state = started(engine, "2026-11-30 08:55")
+    state, _ = engine.start(state, at("2026-11-30 08:58"), "reset")
+    state, events = engine.advance(state, at("2026-11-30 09:01"))
+    assert events == []
+    state, events = engine.done(state, at("2026-11-30 09:02"))
+    state, events = engine.advance(state, at("2026-11-30 09:02"))
+    assert outcomes(events) == [(Outcome.PROMPTED, "morning")]
 
 
 def test_app_started_a_little_after_nine_still_offers_the_morning_routine(engine):
@@ -212,3 +224,14 @@ def test_standing_blocks_alternate_when_enabled():
                                            at("2026-11-30 12:00"))
     assert [p.at.strftime("%H:%M") for p in plan] == ["09:30", "10:30", "11:30"]
     assert {p.routine for p in plan} == {"standing-block"}
+
+
+def test_a_snoozed_prompt_comes_back_with_the_same_exercises(engine):
+    state = started(engine, "2026-11-30 10:00")
+    state, first = engine.advance(state, at("2026-11-30 10:50"))
+    state, _ = engine.snooze(state, at("2026-11-30 10:50"), timedelta(minutes=5))
+    state, again = engine.advance(state, at("2026-11-30 10:55"))
+    assert again[-1].rotation == first[-1].rotation
+    state, _ = engine.skip(state, at("2026-11-30 10:56"))
+    state, later = engine.advance(state, at("2026-11-30 11:46"))
+    assert later[-1].rotation == first[-1].rotation + 1

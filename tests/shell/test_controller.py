@@ -85,18 +85,55 @@ def test_pause_until_tomorrow(rig):
     assert controller.view.headline == "Paused until tomorrow 00:00"
 
 
-def test_start_now_notifies_and_shows_progress(rig):
+def test_start_now_runs_a_guided_routine_to_its_end(rig):
     controller, clock, timer, notifier, events, _ = rig
     controller.start_routine("morning")
     assert notifier.shown[-1].title.startswith("Started: Morning routine")
     assert controller.view.status is Status.RUNNING
-    clock.advance(minutes=5)
-    controller.tick()
-    assert controller.view.progress == pytest.approx(5 / 15)
+    timer.run_until(at("2026-11-30 10:05"), controller)
+    assert controller.view.progress == pytest.approx(5 / 15, abs=0.02)
     assert timer.when <= clock.now() + timedelta(seconds=20)  # ring redrawn, not every second
+    steps = [n.title for n in notifier.shown if n.tag == "step"]
+    assert steps[0] == "Step 2 of 7: Thoracic rotations"
+    # no window: timed steps end by themselves, rep steps move on at their suggested time
     timer.run_until(at("2026-11-30 10:16"), controller)
     assert controller.view.status is Status.WAITING
     assert notifier.shown[-1].title == "Done: Morning routine"
+    titles = [n.title for n in notifier.shown if n.tag == "step"]
+    assert len([t for t in titles if t.startswith("Step ")]) == 6
+    assert titles.count("Switch sides: Thoracic rotations") == 1
+    assert titles.count("Switch sides: Lunges") == 1
+    done = [e for e in events if e.outcome is Outcome.COMPLETED]
+    assert done[0].session.steps_done == 7 and done[0].session.active_seconds == 900
+
+
+def test_done_in_the_middle_of_a_routine_completes_it(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    controller.start_routine("reset")
+    clock.advance(seconds=30)
+    controller.done()
+    [completed] = [e for e in events if e.outcome is Outcome.COMPLETED]
+    assert completed.session.steps_done == 1 and completed.session.steps_total == 2
+    assert controller.view.status is Status.WAITING
+    assert timer.when == at("2026-11-30 10:50:30")
+
+
+def test_snooze_during_a_routine_offers_it_again(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    controller.start_routine("reset")
+    controller.snooze(timedelta(minutes=5))
+    assert controller.guided is None
+    timer.run_until(at("2026-11-30 10:05"), controller)
+    assert controller.view.status is Status.DUE
+
+
+def test_pausing_the_app_ends_the_routine_quietly(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    controller.start_routine("reset")
+    controller.pause(timedelta(hours=1))
+    assert controller.guided is None
+    paused = [e for e in events if e.outcome is Outcome.PAUSED and e.routine == "reset"]
+    assert paused and paused[0].session is not None
 
 
 def test_state_is_saved_and_survives_a_restart(rig):

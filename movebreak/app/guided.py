@@ -1,0 +1,118 @@
+"""A routine in progress: the pure ``Session`` joined to its window and step notices.
+
+The controller owns one of these while a routine runs. It forwards the user's
+actions and the timer's ticks here and gets back a ``SessionResult`` when the
+routine is over; everything shown along the way (the window's view, the switch-
+sides cue, a notification per step where configured) is sent from here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from movebreak.config.model import Config
+from movebreak.core.routines import Routine
+from movebreak.core.session import Session
+from movebreak.core.session_events import (
+    Outcome,
+    RepTimeUp,
+    SessionEnded,
+    SessionEvent,
+    SessionResult,
+    SessionView,
+    SidesSwitched,
+    StepStarted,
+)
+from movebreak.guide.display import SessionDisplay
+from movebreak.guide.messages import WindowAction, end_message, show_message
+from movebreak.notify.base import Notice, Notifier
+
+STEP_ACTIONS = (("next", "Next"), ("pause", "Pause"), ("done", "Done"))
+END_TEXT = {
+    Outcome.COMPLETED: "Done. Nice work!",
+    Outcome.SKIPPED: "Skipped",
+    Outcome.SNOOZED: "Snoozed",
+}
+
+
+class GuidedRoutine:
+    """One guided session from start to result."""
+
+    def __init__(
+        self,
+        routine: Routine,
+        rotation: int,
+        config: Config,
+        display: SessionDisplay,
+        notifier: Notifier,
+        window: bool,
+        now: datetime,
+    ) -> None:
+        self.session = Session(routine, routine.steps_for(rotation))
+        self._display = display
+        self._notifier = notifier
+        self._window = window
+        self._announce = routine.id in config.guide.step_notifications
+        self._timeout = config.prompts.notification_timeout
+        self.result: SessionResult | None = None
+        self._handle(self.session.start(now), now)
+
+    @property
+    def routine_id(self) -> str:
+        return self.session.routine.id
+
+    def deadline(self, now: datetime) -> datetime | None:
+        return self.session.next_deadline(now)
+
+    def view(self, now: datetime) -> SessionView:
+        return self.session.view(now)
+
+    def tick(self, now: datetime) -> SessionResult | None:
+        return self._handle(self.session.tick(now), now)
+
+    def act(self, action: WindowAction, now: datetime) -> SessionResult | None:
+        """A button in the window, on a notification or in the tray."""
+        operation = {
+            WindowAction.PAUSE: self.session.toggle_pause,
+            WindowAction.NEXT: self.session.next,
+            WindowAction.SNOOZE: self.session.snooze,
+            WindowAction.SKIP: self.session.skip,
+            WindowAction.DONE: self.session.done,
+        }[action]
+        return self._handle(operation(now), now)
+
+    def abandon(self, now: datetime) -> SessionResult | None:
+        """End it quietly (the whole app was paused): skipped with the steps done so far."""
+        result = self._handle(self.session.skip(now), now, quiet=True)
+        self._display.close()
+        return result
+
+    def _handle(
+        self, events: list[SessionEvent], now: datetime, quiet: bool = False
+    ) -> SessionResult | None:
+        cue = ""
+        for event in events:
+            if isinstance(event, SessionEnded):
+                self.result = event.result
+                if not quiet:
+                    self._display.end(end_message(END_TEXT[event.result.outcome]))
+                return event.result
+            if isinstance(event, SidesSwitched):
+                cue = "Switch sides"
+                if not self._window:
+                    self._notice(f"Switch sides: {event.step.name}", event.step.instruction)
+            elif isinstance(event, StepStarted) and self._announce and event.index > 0:
+                view = self.session.view(now)
+                self._notice(
+                    f"{view.position.capitalize()}: {event.step.name}",
+                    f"{event.step.dose()}. {event.step.instruction}",
+                )
+            elif isinstance(event, RepTimeUp) and not self._window:
+                return self._handle(self.session.next(now), now)  # no window to press Next in
+        if self._window:
+            self._display.show(show_message(self.session.view(now), cue))
+        return None
+
+    def _notice(self, title: str, body: str) -> None:
+        timeout = min(self._timeout, timedelta(seconds=20))
+        self._notifier.show(Notice(title, body, timeout, STEP_ACTIONS, "step"))

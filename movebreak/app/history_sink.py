@@ -1,0 +1,128 @@
+"""Write every core event to the history, one row each, as it happens.
+
+The core speaks of routines and outcomes; the history speaks of prompts (one id
+from the moment a routine is offered until it is done, skipped, missed or paused,
+kept across a snooze so the stats judge each prompt once, by its last outcome).
+This sink keeps that mapping. A history that cannot be opened turns the feature
+off with one log line; the app itself never stops for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from movebreak.config.model import Config
+from movebreak.core.engine import Event, Outcome
+from movebreak.core.state import Source
+from movebreak.core.stats import summarize, today_line
+from movebreak.history import EventKind, HistoryError, HistoryStore
+
+log = logging.getLogger(__name__)
+
+_KIND = {
+    Outcome.STARTED: EventKind.STARTED,
+    Outcome.COMPLETED: EventKind.COMPLETED,
+    Outcome.SNOOZED: EventKind.SNOOZED,
+    Outcome.SKIPPED: EventKind.SKIPPED,
+    Outcome.MISSED: EventKind.MISSED,
+    Outcome.PAUSED: EventKind.PAUSED,
+}
+
+
+class HistoryRecorder:
+    """An event sink for the controller; opens the database on first use."""
+
+    def __init__(self, path: Path, config: Callable[[], Config], tz: Callable[[], tzinfo]) -> None:
+        self.path = path
+        self._config = config
+        self._tz = tz
+        self._store: HistoryStore | None = None
+        self._broken = False
+        self._open_ids: dict[str, int] = {}  # routine -> prompt id offered, running or snoozed
+        self._snoozed: dict[str, int] = {}
+
+    def store(self) -> HistoryStore | None:
+        if self._store is None and not self._broken:
+            try:
+                self._store = HistoryStore.open(self.path, tz=self._tz())
+                for moved in self._store.moved_aside:
+                    log.warning("history: an unusable file was moved aside to %s", moved)
+            except (HistoryError, OSError) as error:
+                self._broken = True
+                log.error("history is off: %s", error)
+        return self._store
+
+    def __call__(self, event: Event) -> None:
+        store = self.store()
+        if store is None or event.routine is None:
+            return
+        try:
+            self._record(store, event)
+        except Exception as error:  # sqlite3 errors, a full disk: log, never stop the app
+            log.error("history: could not record %s: %s", event.outcome.value, error)
+
+    def _new_prompt(self, store: HistoryStore, event: Event) -> int:
+        assert event.routine is not None
+        routine = self._config().routines.get(event.routine)
+        steps = len(routine.steps_for(event.rotation)) if routine else 0
+        return store.record_prompt(event.routine, event.at, steps)
+
+    def _record(self, store: HistoryStore, event: Event) -> None:
+        routine = event.routine
+        assert routine is not None
+        if event.outcome is Outcome.PROMPTED:
+            again = self._snoozed.pop(routine, None) if event.source is Source.SNOOZE else None
+            if again is not None:
+                store.record(again, EventKind.PROMPTED, event.at)
+            self._open_ids[routine] = again or self._new_prompt(store, event)
+            return
+        if event.outcome not in _KIND:
+            return
+        pid = self._open_ids.get(routine)
+        if pid is None or (event.outcome is Outcome.STARTED and event.source is Source.MANUAL):
+            pid = self._new_prompt(store, event)
+            self._open_ids[routine] = pid
+        if event.session is not None and event.outcome in (
+            Outcome.COMPLETED,
+            Outcome.SKIPPED,
+            Outcome.SNOOZED,
+        ):
+            store.record_result(pid, event.session)
+        elif event.session is not None:
+            store.record(
+                pid,
+                _KIND[event.outcome],
+                event.at,
+                steps_done=event.session.steps_done,
+                active_seconds=event.session.active_seconds,
+            )
+        else:
+            store.record(pid, _KIND[event.outcome], event.at)
+        if event.outcome is not Outcome.STARTED:
+            self._open_ids.pop(routine, None)
+        if event.outcome is Outcome.SNOOZED:
+            self._snoozed[routine] = pid
+
+    def today(self, now: datetime) -> str:
+        """The tray's "Today: 5 of 8 resets · morning done" line."""
+        store = self.store()
+        if store is None:
+            return "Today: history is off"
+        config = self._config()
+        today = now.astimezone(self._tz()).date()
+        summary = summarize(
+            store.events(since=today),
+            today,
+            days=1,
+            morning_id=config.morning.routine,
+            workdays=config.work.days,
+        )
+        return today_line(summary.today)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None

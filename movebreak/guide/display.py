@@ -1,0 +1,119 @@
+"""The app's side of the timer window: start the window process, feed it, hear its buttons.
+
+``SessionDisplay`` is the port the controller talks to; ``WindowProcess`` runs the Tk
+window as a child (``python -m movebreak.guide.window``) and ``NoDisplay`` is the
+choice of users who follow the notifications alone. A reader thread blocks on the
+child's stdout; nothing polls.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from movebreak.guide.messages import WindowAction, decode_action, encode
+
+log = logging.getLogger(__name__)
+
+
+class SessionDisplay(Protocol):
+    """Shows a running routine; reports the buttons pressed."""
+
+    def show(self, message: dict[str, Any]) -> None: ...
+    def end(self, message: dict[str, Any]) -> None: ...
+    def close(self) -> None: ...
+
+
+class NoDisplay:
+    """No window: the notifications and the tray carry the routine."""
+
+    def show(self, message: dict[str, Any]) -> None:
+        pass
+
+    def end(self, message: dict[str, Any]) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class WindowProcess:
+    """The Tk timer window as a child process, started on the first ``show``."""
+
+    def __init__(
+        self, on_action: Callable[[WindowAction], None], env: Mapping[str, str] | None = None
+    ) -> None:
+        self._on_action = on_action
+        self._env = dict(env) if env is not None else None
+        self._child: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def show(self, message: dict[str, Any]) -> None:
+        self._send(message, start=True)
+
+    def end(self, message: dict[str, Any]) -> None:
+        self._send(message, start=False)
+        with self._lock:
+            child, self._child = self._child, None
+        if child is not None and child.stdin is not None:
+            child.stdin.close()  # the window shows its end state, then exits by itself
+
+    def close(self) -> None:
+        with self._lock:
+            child, self._child = self._child, None
+        if child is not None:
+            try:
+                if child.stdin is not None:
+                    child.stdin.write(encode({"kind": "close"}))
+                    child.stdin.close()
+            except OSError:
+                pass
+            try:
+                child.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    def _send(self, message: dict[str, Any], start: bool) -> None:
+        with self._lock:
+            if (self._child is None or self._child.poll() is not None) and start:
+                self._child = self._spawn()
+            child = self._child
+        if child is None or child.stdin is None:
+            return
+        try:
+            child.stdin.write(encode(message))
+            child.stdin.flush()
+        except OSError as error:
+            log.warning("the timer window went away: %s", error)
+
+    def _spawn(self) -> subprocess.Popen[bytes] | None:
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "movebreak.guide.window"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=self._env,
+            )
+        except OSError as error:
+            log.warning("cannot open the timer window: %s", error)
+            return None
+        threading.Thread(
+            target=self._listen, args=(child,), name="timer-window", daemon=True
+        ).start()
+        log.info("timer window opened (pid %d)", child.pid)
+        return child
+
+    def _listen(self, child: subprocess.Popen[bytes]) -> None:
+        assert child.stdout is not None
+        for line in child.stdout:
+            action = decode_action(line)
+            if action is not None:
+                try:
+                    self._on_action(action)
+                except Exception:
+                    log.exception("timer window action failed")
+        child.wait()

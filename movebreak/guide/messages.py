@@ -1,0 +1,67 @@
+"""The line protocol between the app and the timer window: one JSON object per line.
+
+App to window: ``show`` (what to display, with the countdown as seconds left; the
+window counts down on its own between messages), ``end`` (a short "done" state,
+then the window closes itself) and ``close``. Window to app: ``{"action": ...}``
+for each button or shortcut. Pure functions, shared by both sides and tested alone.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any
+
+from movebreak.core.session_events import SessionView
+
+
+class WindowAction(Enum):
+    """What a button (or its shortcut) in the timer window asks for."""
+
+    PAUSE = "pause"  # toggles pause / resume
+    NEXT = "next"
+    SNOOZE = "snooze"
+    SKIP = "skip"
+    DONE = "done"
+
+
+def show_message(view: SessionView, cue: str | None = None) -> dict[str, Any]:
+    """The ``show`` message for ``view``; ``cue`` is a transient banner (e.g. switch sides)."""
+    return {
+        "kind": "show",
+        "routine": view.routine_title,
+        "step": view.step_name,
+        "dose": view.dose,
+        "instruction": view.instruction,
+        "position": view.position,
+        "side": view.side.label,
+        "remaining": view.remaining_seconds - view.overtime_seconds,
+        "reps": view.awaiting_user,
+        "paused": view.paused,
+        "last": view.is_last,
+        "cue": cue or "",
+    }
+
+
+def end_message(text: str) -> dict[str, Any]:
+    return {"kind": "end", "text": text}
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    return (json.dumps(message, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def decode_action(line: bytes | str) -> WindowAction | None:
+    """The action a window line asks for; None for anything malformed."""
+    try:
+        raw = json.loads(line)
+        return WindowAction(raw["action"]) if isinstance(raw, dict) else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def clock_text(seconds: float) -> str:
+    """ "m:ss" for time left, "+m:ss" for overtime (negative seconds)."""
+    whole = int(-(-seconds // 1)) if seconds >= 0 else int(seconds)
+    minutes, secs = divmod(abs(whole), 60)
+    return f"{'+' if whole < 0 else ''}{minutes}:{secs:02d}"

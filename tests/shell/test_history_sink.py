@@ -1,0 +1,63 @@
+"""Core events become history rows: one prompt id from offer to outcome, across a snooze."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from movebreak.app.controller import Controller
+from movebreak.app.history_sink import HistoryRecorder
+from movebreak.config.loader import default_config
+from movebreak.core.engine import Engine
+from movebreak.core.state import TimetableState
+from movebreak.history import EventKind
+from tests.conftest import BERLIN, at
+from tests.shell.doubles import ManualClock, ManualTimer, RecordingNotifier
+
+
+def rig(tmp_path):
+    clock = ManualClock(at("2026-11-30 10:00"))
+    timer = ManualTimer(clock)
+    config = default_config()
+    controller = Controller(Engine(config, BERLIN), TimetableState(), clock, RecordingNotifier(),
+                            timer, lambda s: None)
+    history = HistoryRecorder(tmp_path / "history.sqlite3", lambda: config, lambda: BERLIN)
+    controller.on_event(history)
+    controller.tick()
+    return controller, clock, timer, history
+
+
+def test_a_snoozed_then_completed_prompt_is_one_prompt(tmp_path):
+    controller, clock, timer, history = rig(tmp_path)
+    timer.run_until(at("2026-11-30 10:50"), controller)
+    controller.snooze(timedelta(minutes=5))
+    timer.run_until(at("2026-11-30 10:55"), controller)
+    controller.start_routine(None)
+    timer.run_until(at("2026-11-30 10:56:10"), controller)  # pull-aparts over, stretch running
+    controller.done()
+    rows = history.store().events()
+    assert {r.prompt_id for r in rows} == {rows[0].prompt_id}
+    assert [r.kind for r in rows] == [EventKind.PROMPTED, EventKind.SNOOZED, EventKind.PROMPTED,
+                                      EventKind.STARTED, EventKind.COMPLETED]
+    assert rows[-1].steps_done == 2 and rows[-1].active_seconds == 70
+    assert history.today(clock.now()) == "Today: 1 of 1 reset"
+
+
+def test_manual_start_and_missed_prompts_get_their_own_ids(tmp_path):
+    controller, clock, timer, history = rig(tmp_path)
+    controller.start_routine("morning")
+    controller.skip()
+    clock.current = at("2026-11-30 14:00")  # the machine slept through 11:..
+    controller.tick()
+    kinds = [(r.routine_id, r.kind) for r in history.store().events()]
+    assert kinds[:3] == [("morning", EventKind.PROMPTED), ("morning", EventKind.STARTED),
+                         ("morning", EventKind.SKIPPED)]
+    assert ("reset", EventKind.MISSED) in kinds
+
+
+def test_an_unusable_history_turns_itself_off(tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    history = HistoryRecorder(blocker / "history.sqlite3", default_config, lambda: BERLIN)
+    assert history.store() is None
+    assert history.today(at("2026-11-30 10:00")) == "Today: history is off"
+    assert "history is off" in caplog.text
