@@ -21,6 +21,7 @@ from movebreak.app.guided import GuidedRoutine
 from movebreak.app.messages import config_problem_notice, notice_for
 from movebreak.config.errors import Problem
 from movebreak.config.model import Config
+from movebreak.core.agenda import Meeting
 from movebreak.core.engine import Engine, Event, Outcome, Result
 from movebreak.core.session_events import Outcome as SessionOutcome
 from movebreak.core.session_events import SessionResult
@@ -182,10 +183,16 @@ class Controller:
 
     # ----- config ------------------------------------------------------------
     def use_config(self, engine: Engine) -> None:
-        """A valid config was loaded: plan with it from now on, keeping the state."""
+        """A valid config was loaded: plan with it from now on, keeping state and meetings."""
         with self._lock:
-            self._engine = engine
+            self._engine = engine.with_meetings(self._engine.meetings)
         log.info("config loaded from %s", engine.config.source)
+        self.tick()
+
+    def use_meetings(self, meetings: tuple[Meeting, ...]) -> None:
+        """A fresh view of the calendar (or a live call started or ended)."""
+        with self._lock:
+            self._engine = self._engine.with_meetings(meetings)
         self.tick()
 
     def config_failed(self, problems: list[Problem]) -> None:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import FrameType
 
+from movebreak.app.calendar_feed import CalendarFeed
 from movebreak.app.clock import Clock
 from movebreak.app.config_watch import ConfigReloader, ConfigWatcher
 from movebreak.app.controller import Controller
@@ -108,14 +109,27 @@ class App:
             paths.history_db, lambda: self.controller.config, lambda: self.controller.engine_tz
         )
         self.controller.on_event(self.history)
+        self.calendar = CalendarFeed(paths.cache_dir / "calendar", self.controller.use_meetings)
         self.controller.on_event(self._refresh_today)
         self.reloader = ConfigReloader(paths.config_file, self._use_config, self._config_failed)
         self.watcher = ConfigWatcher(paths.config_file, self.reloader.load)
 
     def _use_config(self, config: Config) -> None:
         self.controller.use_config(Engine(config, resolve_timezone(config)))
+        self._plan_calendar(timedelta(seconds=0.5))
         if self._tray is not None:
             self._tray.set_labels(self._labels(), config.prompts.snooze_choices)
+
+    def _plan_calendar(self, first_in: timedelta) -> None:
+        """Refresh the calendars soon, then every ``refresh`` (the shortest any feed asks)."""
+        settings = self.controller.config.calendar
+        every = min([settings.refresh, *(s.refresh for s in settings.sources if s.refresh)])
+        self.timer.repeat("calendar", every, self._refresh_calendar, self.clock.now() + first_in)
+
+    def _refresh_calendar(self) -> None:
+        self.calendar.refresh(
+            self.controller.config.calendar, self.controller.engine_tz, self.clock.now()
+        )
 
     def _config_failed(self, error: ConfigError) -> None:
         self.controller.config_failed(error.problems)
@@ -200,6 +214,7 @@ class App:
         self.timer.start()
         self.watcher.start()
         self.controller.tick()
+        self._plan_calendar(timedelta(seconds=2))  # after the icon: nothing slow on its path
         self._install_signal_handlers()
         choice = choose_backend(want_tray=self.want_tray)
         log.info("tray: %s (%s)", choice.backend, choice.reason)

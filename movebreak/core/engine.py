@@ -11,17 +11,20 @@ operations here, not tricks on scheduler jobs.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum
 
 from movebreak.config.model import Config
-from movebreak.core import timetable
+from movebreak.core import agenda, timetable
+from movebreak.core.agenda import Meeting
 from movebreak.core.session_events import SessionResult
 from movebreak.core.state import Prompt, Running, Source, Status, TimetableState
 
 # A morning routine is still worth offering this late (the app started at 09:40,
 # or the laptop woke up then); later than this it is dropped for the day.
 MORNING_GRACE = timedelta(hours=1)
+# The routine an audio-only call prompts (its words are data, like every routine's).
+MEETING_ROUTINE = "meeting-stand"
 # Guards the catch-up loop in ``advance`` against any rule that fails to move on.
 _MAX_CATCH_UP = 500
 
@@ -58,9 +61,14 @@ Result = tuple[TimetableState, list[Event]]
 class Engine:
     """The rules of one config in one time zone. Holds no state of its own."""
 
-    def __init__(self, config: Config, tz: tzinfo) -> None:
+    def __init__(self, config: Config, tz: tzinfo, meetings: tuple[Meeting, ...] = ()) -> None:
         self.config = config
         self.tz = tz
+        self.meetings = meetings
+
+    def with_meetings(self, meetings: tuple[Meeting, ...]) -> Engine:
+        """The same rules with a fresh view of the calendar (and live calls)."""
+        return Engine(self.config, self.tz, meetings)
 
     # ----- what comes next -------------------------------------------------
     def next_prompt(self, state: TimetableState, after: datetime) -> Prompt | None:
@@ -71,15 +79,47 @@ class Engine:
         cfg = self.config
         candidates = []
         if state.snoozed is not None and hold is None:
-            candidates.append(state.snoozed)
-        if (at := timetable.next_reset(cfg, self.tz, anchor, start)) is not None:
+            candidates.append(replace(state.snoozed, at=self._free(state.snoozed.at)))
+        if (at := self._reset_at(anchor, start)) is not None:
             reason = f"every {_minutes(cfg.reset.every)} of sitting"
             candidates.append(Prompt(at, cfg.reset.routine, Source.RESET, reason))
-        if (at := timetable.next_morning(cfg, self.tz, start, state.morning_handled)) is not None:
-            candidates.append(Prompt(at, cfg.morning.routine, Source.MORNING, "morning routine"))
+        morning = timetable.next_morning(cfg, self.tz, start, state.morning_handled, hold)
+        if morning is not None:
+            moved = self._free(morning)
+            reason = "morning routine" if moved == morning else "morning routine, after a meeting"
+            candidates.append(Prompt(moved, cfg.morning.routine, Source.MORNING, reason))
         if (at := timetable.next_standing(cfg, self.tz, start)) is not None:
-            candidates.append(Prompt(at, cfg.standing.routine, Source.STANDING, "standing block"))
+            candidates.append(
+                Prompt(self._free(at), cfg.standing.routine, Source.STANDING, "standing block")
+            )
+        cue = agenda.next_stand_cue(self.meetings, cfg.calendar.audio_reminder, start)
+        if cue is not None and MEETING_ROUTINE in cfg.routines:
+            title = cue.meeting.title or "an audio-only call"
+            reason = f"{'still in' if cue.reminder else 'audio-only call'}: {title}"
+            candidates.append(
+                Prompt(cue.at, MEETING_ROUTINE, Source.MEETING, reason, until=cue.meeting.end)
+            )
         return min(candidates, key=lambda p: (p.at, p.source.value), default=None)
+
+    def _free(self, moment: datetime) -> datetime:
+        """``moment``, or the end of the video / in-person meetings it falls into."""
+        return agenda.after_busy(self.meetings, moment)
+
+    def _reset_at(self, anchor: datetime | None, start: datetime) -> datetime | None:
+        """The next reset, kept out of meetings and inside working hours."""
+        for _ in range(len(self.meetings) + 2):
+            at = timetable.next_reset(self.config, self.tz, anchor, start)
+            if at is None:
+                return None
+            call = agenda.audio_call_at(self.meetings, at)
+            if call is not None:  # the call was the walking time: count again from its end
+                anchor, start = call.end, max(start, call.end)
+                continue
+            moved = self._free(at)
+            if moved == at or timetable.in_working_hours(self.config, self.tz, moved):
+                return moved
+            anchor, start = moved, moved  # the meeting ran past the working day
+        return None
 
     def upcoming(self, state: TimetableState, now: datetime, until: datetime) -> list[Prompt]:
         """Prompts from ``now`` to ``until`` if nobody answers them: what ``next`` prints."""
@@ -89,7 +129,8 @@ class Engine:
             prompt = self.next_prompt(state, after)
             if prompt is None or prompt.at > until:
                 break
-            prompts.append(prompt)
+            if prompt.at >= now:  # an unhandled morning of today may lie in the past
+                prompts.append(prompt)
             state = self._consume(state, prompt, prompt.at)
             after = max(after, prompt.at)
         return prompts
@@ -104,13 +145,15 @@ class Engine:
         return max(soonest, now) if soonest else None
 
     def status(self, state: TimetableState, now: datetime) -> Status:
-        """The tray state: running beats due beats paused beats waiting."""
+        """The tray state: running beats due beats paused beats meeting beats waiting."""
         if state.running is not None:
             return Status.RUNNING
         if state.pending is not None:
             return Status.DUE
         if state.paused(now):
             return Status.PAUSED
+        if agenda.current(self.meetings, now) is not None:
+            return Status.MEETING
         return Status.WAITING
 
     # ----- the clock moves ---------------------------------------------------
@@ -118,7 +161,12 @@ class Engine:
         """Bring the state up to ``now``: finish routines, end pauses, deliver what is due."""
         events: list[Event] = []
         if state.checked_until is None:  # first run: look back only as far as a prompt may be late
-            state = replace(state, checked_until=now - MORNING_GRACE, reset_anchor=now)
+            state = replace(
+                state,
+                checked_until=now - MORNING_GRACE,
+                reset_anchor=now,
+                morning_handled=self._morning_gone(now, now - MORNING_GRACE),
+            )
         elif now < state.checked_until:  # the clock went back: do not wait for the old future
             anchor = min(filter(None, (state.reset_anchor, now)))
             state = replace(state, checked_until=now, reset_anchor=anchor)
@@ -128,14 +176,17 @@ class Engine:
             return state, events
         if state.paused_until is not None and state.paused_until <= now:
             events.append(Event(Outcome.RESUMED, state.paused_until))
-            state = replace(state, reset_anchor=state.paused_until, paused_until=None)
+            handled = self._morning_gone(now, state.paused_until) or state.morning_handled
+            state = replace(
+                state, reset_anchor=state.paused_until, paused_until=None, morning_handled=handled
+            )
         due: list[Prompt] = []
         after = state.checked_until or now
         for _ in range(_MAX_CATCH_UP):
             prompt = self.next_prompt(state, after)
             if prompt is None or prompt.at > now:
                 break
-            on_time = now - prompt.at <= self._grace(prompt.source)
+            on_time = self._on_time(prompt, now)
             if on_time:
                 due.append(prompt)
             else:
@@ -156,9 +207,20 @@ class Engine:
             events.extend(delivered)
         return state, events
 
-    def _grace(self, source: Source) -> timedelta:
+    def _on_time(self, prompt: Prompt, now: datetime) -> bool:
+        """Whether a due prompt is still worth showing: a call's, until the call ends."""
+        if prompt.until is not None:
+            return now < prompt.until
         grace = self.config.prompts.late_grace
-        return max(grace, MORNING_GRACE) if source is Source.MORNING else grace
+        if prompt.source is Source.MORNING:
+            grace = max(grace, MORNING_GRACE)
+        return now - prompt.at <= grace
+
+    def _morning_gone(self, now: datetime, before: datetime) -> date | None:
+        """Today's date if today's morning routine time lies before ``before`` (not offered)."""
+        today = now.astimezone(self.tz).date()
+        due = timetable.at_local(today, self.config.morning.at, self.tz)
+        return today if due <= before else None
 
     def _consume(self, state: TimetableState, prompt: Prompt, moment: datetime) -> TimetableState:
         """The state once ``prompt`` has fallen due (delivered, or dropped at ``moment``)."""

@@ -41,6 +41,7 @@ class Prompt:
     source: Source
     reason: str
     rotation: int = 0
+    until: datetime | None = None  # still worth showing until then (the end of a call)
 
 
 @dataclass(frozen=True)

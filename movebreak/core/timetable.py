@@ -64,9 +64,19 @@ def next_reset(
 
 
 def next_morning(
-    config: Config, tz: tzinfo, after: datetime, handled: date | None
+    config: Config,
+    tz: tzinfo,
+    after: datetime,
+    handled: date | None,
+    not_before: datetime | None = None,
 ) -> datetime | None:
-    """The next morning routine strictly after ``after``, skipping the day it was handled."""
+    """The first morning routine from ``after``'s day on that was not handled yet.
+
+    It may lie before ``after``: an unhandled morning of today is still due (the
+    engine then delivers it or, if too late, drops it), so a moment of bookkeeping
+    in between can never make it vanish. ``not_before`` (the end of a pause) drops
+    the mornings before it.
+    """
     if not config.morning.enabled:
         return None
     first = after.astimezone(tz).date()
@@ -75,7 +85,7 @@ def next_morning(
         if day.weekday() not in config.morning.days or day == handled:
             continue
         due = at_local(day, config.morning.at, tz)
-        if due > after:
+        if not_before is None or due >= not_before:
             return due
     return None
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from movebreak.core import agenda
 from movebreak.core.engine import Engine
+from movebreak.core.meetings import MeetingKind
 from movebreak.core.session_events import SessionView
 from movebreak.core.state import Status, TimetableState
 
@@ -22,6 +24,14 @@ class TrayView:
     tooltip: str
     progress: float | None = None  # 0..1 while a routine runs
     has_prompt: bool = False  # something to snooze, skip or mark done
+
+
+_KIND_WORDS = {
+    MeetingKind.VIDEO: "a video call",
+    MeetingKind.AUDIO: "an audio-only call",
+    MeetingKind.IN_PERSON: "a meeting",
+    MeetingKind.NONE: "a meeting",
+}
 
 
 def _clock(moment: datetime, now: datetime, engine: Engine) -> str:
@@ -46,11 +56,18 @@ def tray_view(
             return TrayView(status, f"Running: {text}", f"movebreak · {text}", None, True)
         left = max(1, round(session.total_remaining_seconds / 60))
         text += " (paused)" if session.paused else f": about {left} min left"
-        return TrayView(status, f"Running: {text}", f"movebreak · {text}",
-                        session.fraction_done, True)
+        return TrayView(
+            status, f"Running: {text}", f"movebreak · {text}", session.fraction_done, True
+        )
     if status is Status.DUE and state.pending is not None:
         text = f"Due now: {title(state.pending.routine).title}"
         return TrayView(status, text, f"movebreak · {text}", None, True)
+    meeting = agenda.current(engine.meetings, now) if status is Status.MEETING else None
+    if meeting is not None:
+        text = f"In {_KIND_WORDS[meeting.kind]} until {_clock(meeting.end, now, engine)}"
+        if meeting.kind in agenda.BUSY:
+            text += ": prompts wait"
+        return TrayView(status, text, f"movebreak · {text}")
     if status is Status.PAUSED and state.paused_until is not None:
         text = f"Paused until {_clock(state.paused_until, now, engine)}"
         return TrayView(status, text, f"movebreak · {text}")

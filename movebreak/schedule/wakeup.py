@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,19 @@ class SchedulerWakeup:
             self._callback()
         except Exception:  # keep the scheduler alive; the log has the traceback
             log.exception("wake-up failed")
+
+    def repeat(self, name: str, every: timedelta, callback: Callable[[], None],
+               first: datetime) -> None:
+        """Run ``callback`` at ``first``, then every ``every`` (a calendar refresh)."""
+
+        def run() -> None:
+            try:
+                callback()
+            except Exception:
+                log.exception("%s failed", name)
+
+        self._scheduler.add_job(run, "interval", seconds=every.total_seconds(), start_date=first,
+                                id=name, replace_existing=True)
 
     def stop(self) -> None:
         if self._scheduler.running:
