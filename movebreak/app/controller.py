@@ -15,14 +15,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from movebreak.app.clock import Clock
 from movebreak.app.guided import GuidedRoutine
 from movebreak.app.messages import config_problem_notice, notice_for
 from movebreak.config.errors import Problem
 from movebreak.config.model import Config
+from movebreak.core import away
 from movebreak.core.agenda import Meeting
 from movebreak.core.engine import Engine, Event, Outcome, Result
+from movebreak.core.presence import PresenceEvent, PresenceKind
 from movebreak.core.session_events import Outcome as SessionOutcome
 from movebreak.core.session_events import SessionResult
 from movebreak.core.state import TimetableState
@@ -98,6 +101,13 @@ class Controller:
     @property
     def guided(self) -> GuidedRoutine | None:
         return self._guided
+
+    def status_report(self) -> dict[str, Any]:
+        """The control channel's status: what is next, what runs, paused or not."""
+        from movebreak.control.report import status_report
+
+        with self._lock:
+            return status_report(self._engine, self._state, self._clock.now(), self.view)
 
     # ----- the clock ---------------------------------------------------------
     def tick(self) -> None:
@@ -194,6 +204,23 @@ class Controller:
         with self._lock:
             self._engine = self._engine.with_meetings(meetings)
         self.tick()
+
+    def presence(self, event: PresenceEvent) -> None:
+        """Away, back, asleep, quiet: the core decides what that means for prompts."""
+        operations: dict[PresenceKind, Callable[[datetime], Result]] = {
+            PresenceKind.AWAY: lambda n: away.went_away(
+                self._engine, self._state, event.since or n
+            ),
+            PresenceKind.BACK: lambda n: away.came_back(self._engine, self._state, n),
+            PresenceKind.SLEPT: lambda n: away.slept(
+                self._engine, self._state, event.since or n, event.at
+            ),
+            PresenceKind.QUIET: lambda n: away.quiet_started(
+                self._engine, self._state, event.reason
+            ),
+            PresenceKind.LOUD: lambda n: away.quiet_ended(self._engine, self._state, n),
+        }
+        self._apply(operations[event.kind])
 
     def config_failed(self, problems: list[Problem]) -> None:
         """A config edit is broken: say where, once, and keep the last good one."""

@@ -16,12 +16,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from movebreak.app.calendar_feed import CalendarFeed
 from movebreak.app.clock import Clock
 from movebreak.app.config_watch import ConfigReloader, ConfigWatcher
 from movebreak.app.controller import Controller
 from movebreak.app.history_sink import HistoryRecorder
+from movebreak.app.live_calls import LiveCalls
 from movebreak.app.open_file import open_in_editor
 from movebreak.config.errors import ConfigError
 from movebreak.config.loader import builtin_text, default_config
@@ -109,7 +111,8 @@ class App:
             paths.history_db, lambda: self.controller.config, lambda: self.controller.engine_tz
         )
         self.controller.on_event(self.history)
-        self.calendar = CalendarFeed(paths.cache_dir / "calendar", self.controller.use_meetings)
+        self.calendar = CalendarFeed(paths.cache_dir / "calendar", self._meetings_changed)
+        self.live_calls = LiveCalls(self.clock.now, self._meetings_changed)
         self.controller.on_event(self._refresh_today)
         self.reloader = ConfigReloader(paths.config_file, self._use_config, self._config_failed)
         self.watcher = ConfigWatcher(paths.config_file, self.reloader.load)
@@ -117,8 +120,14 @@ class App:
     def _use_config(self, config: Config) -> None:
         self.controller.use_config(Engine(config, resolve_timezone(config)))
         self._plan_calendar(timedelta(seconds=0.5))
+        self.live_calls.enable(config.quiet.live_calls)
         if self._tray is not None:
             self._tray.set_labels(self._labels(), config.prompts.snooze_choices)
+
+    def _meetings_changed(self, _change: object = None) -> None:
+        """The calendar's meetings and a live call, if any, as one list for the core."""
+        live = (self.live_calls.current,) if self.live_calls.current else ()
+        self.controller.use_meetings(self.calendar.last + live)
 
     def _plan_calendar(self, first_in: timedelta) -> None:
         """Refresh the calendars soon, then every ``refresh`` (the shortest any feed asks)."""
@@ -189,7 +198,14 @@ class App:
         self.controller.activate()
 
     def start_routine(self, routine_id: str) -> None:
-        self.controller.start_routine(routine_id)
+        """Start a routine; "reset"/"morning" mean the timetable's (raises UnknownRoutine)."""
+        from movebreak.control.report import resolve_routine
+
+        self.controller.start_routine(resolve_routine(self.controller.config, routine_id))
+
+    def status(self) -> dict[str, Any]:
+        """What ``movebreak status`` prints (the control channel's ControlTarget)."""
+        return self.controller.status_report()
 
     def snooze(self, length: timedelta) -> None:
         self.controller.snooze(length)
@@ -235,6 +251,7 @@ class App:
             self.watcher.stop()
             self.timer.stop()
             self.dbus_notifier.close()
+            self.live_calls.stop()
             self.controller.shutdown()
             self.history.close()
         return 0

@@ -61,15 +61,21 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("paths", help="print where config, data, cache and logs live")
 
     from movebreak.calendar.cli import add_meetings_parser
+    from movebreak.control.cli import add_control_parsers
     from movebreak.stats.cli import add_stats_parser
 
     add_meetings_parser(sub)
     add_stats_parser(sub)
+    add_control_parsers(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from movebreak.control.cli import is_control_command, run_control
+
+    if is_control_command(args):
+        return run_control(args)
     paths = AppPaths.for_user()
     if args.command in (None, "run"):
         return _run(args, paths)
@@ -91,11 +97,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, paths: AppPaths) -> int:
+    from movebreak.control.cli import ensure_single_instance
+    from movebreak.control.errors import ControlError
+
+    try:
+        server = ensure_single_instance()  # first: a second instance stops here
+    except ControlError as error:
+        print(f"movebreak: {error}", file=sys.stderr)
+        return 1
+    if isinstance(server, int):
+        return server
     from movebreak.app.run import App
     from movebreak.logs import setup_logging
 
     setup_logging(paths.log_file, args.verbose)
-    return App(paths, want_tray=not args.no_tray).run()
+    app = App(paths, want_tray=not args.no_tray)
+    control = server.start(app)
+    try:
+        return app.run()
+    finally:
+        control.stop()
 
 
 def _next(args: argparse.Namespace, paths: AppPaths) -> int:

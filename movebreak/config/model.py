@@ -36,12 +36,31 @@ class ResetRule:
 
 @dataclass(frozen=True)
 class MorningRule:
-    """The morning routine at a fixed local time on the given weekdays."""
+    """The morning routine on the given weekdays: at a fixed local time, or (with
+    ``first_activity``) at the first moment the user is at the computer from ``at`` on."""
 
     enabled: bool
     at: time
     days: frozenset[int]
     routine: str
+    first_activity: bool = False
+
+
+@dataclass(frozen=True)
+class AwaySettings:
+    """Time away from the computer: a natural break, and a reset offered on return."""
+
+    natural_break: timedelta = timedelta(minutes=2)
+    offer_reset_after: timedelta | None = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class QuietSettings:
+    """What holds prompts besides meetings; ``live_calls`` reads the mic and camera."""
+
+    fullscreen: bool = True
+    do_not_disturb: bool = True
+    live_calls: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,8 @@ class Config:
     prompts: PromptSettings
     routines: Mapping[str, Routine]
     guide: GuideSettings = field(default_factory=GuideSettings)
+    away: AwaySettings = field(default_factory=AwaySettings)
+    quiet: QuietSettings = field(default_factory=QuietSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     source: str = "built-in defaults"
 

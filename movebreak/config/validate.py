@@ -18,10 +18,12 @@ from movebreak.calendar.settings import CalendarSettings, parse_calendar_setting
 from movebreak.config.errors import ConfigError, Problem
 from movebreak.config.model import (
     WEEKDAYS,
+    AwaySettings,
     Config,
     GuideSettings,
     MorningRule,
     PromptSettings,
+    QuietSettings,
     ResetRule,
     StandingRule,
     WorkHours,
@@ -34,10 +36,12 @@ T = TypeVar("T")
 _SECTIONS: dict[str, tuple[str, ...]] = {
     "work": ("days", "start", "end"),
     "reset": ("enabled", "every", "routine"),
-    "morning": ("enabled", "at", "days", "routine"),
+    "morning": ("enabled", "at", "first_activity_after", "days", "routine"),
     "standing": ("enabled", "sit", "stand", "routine"),
     "prompts": ("late_grace", "snooze", "snooze_choices", "notification_timeout"),
     "guide": ("window", "step_notifications"),
+    "away": ("natural_break", "offer_reset_after"),
+    "quiet": ("fullscreen", "do_not_disturb", "live_calls"),
 }
 _TOP_LEVEL = ("timezone", "routines", "calendar", *_SECTIONS)
 _ROUTINE_KEYS = ("title", "summary", "pick", "steps", "tags")
@@ -111,6 +115,19 @@ def _names(value: object) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f'expected a list of routine ids such as ["morning"], got {_show(value)}')
     return frozenset(value)
+
+
+def _morning_at(value: object) -> time | None:
+    """A time of day, or "first-activity" (None) for the first moment at the computer."""
+    if value == "first-activity":
+        return None
+    if not isinstance(value, str) or ":" not in value:
+        raise ValueError(f'expected a time such as "09:00" or "first-activity", got {_show(value)}')
+    return _clock(value)
+
+
+def _optional_duration(value: object) -> timedelta | None:
+    return None if value == "off" else _duration(value)
 
 
 def _clock(value: object) -> time:
@@ -248,11 +265,25 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
         get("reset", "every", _duration) or timedelta(minutes=50),
         get("reset", "routine", _text) or "reset",
     )
+    at = get("morning", "at", _morning_at)
+    first_activity = at is None and t["morning"].get("at") == "first-activity"
+    if first_activity:
+        at = get("morning", "first_activity_after", _clock)
     morning = MorningRule(
         bool(get("morning", "enabled", _bool)),
-        get("morning", "at", _clock) or time(9),
+        at or time(9),
         get("morning", "days", _days) or frozenset(),
         get("morning", "routine", _text) or "morning",
+        first_activity,
+    )
+    away = AwaySettings(
+        get("away", "natural_break", _duration) or timedelta(minutes=2),
+        get("away", "offer_reset_after", _optional_duration),
+    )
+    quiet = QuietSettings(
+        bool(get("quiet", "fullscreen", _bool)),
+        bool(get("quiet", "do_not_disturb", _bool)),
+        bool(get("quiet", "live_calls", _bool)),
     )
     standing = StandingRule(
         bool(get("standing", "enabled", _bool)),
@@ -281,5 +312,16 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
     if r.problems:
         raise ConfigError(r.problems)
     return Config(
-        timezone, work, reset, morning, standing, prompts, routines, guide, calendar, source
+        timezone,
+        work,
+        reset,
+        morning,
+        standing,
+        prompts,
+        routines,
+        guide,
+        away,
+        quiet,
+        calendar,
+        source,
     )

@@ -32,6 +32,7 @@ class Meeting:
     end: datetime
     kind: MeetingKind
     title: str = ""
+    reminders: bool = True  # a live call's end is unknown: it is prompted once
 
     def covers(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
@@ -76,7 +77,7 @@ def stand_cues(meetings: Iterable[Meeting], reminder: timedelta | None) -> Itera
         if meeting.kind is not MeetingKind.AUDIO:
             continue
         cues.append(StandCue(meeting.start, meeting, False))
-        if reminder:
+        if reminder and meeting.reminders:
             moment = meeting.start + reminder
             while moment < meeting.end - _REMINDER_MARGIN:
                 cues.append(StandCue(moment, meeting, True))

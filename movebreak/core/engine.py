@@ -23,6 +23,8 @@ from movebreak.core.state import Prompt, Running, Source, Status, TimetableState
 # A morning routine is still worth offering this late (the app started at 09:40,
 # or the laptop woke up then); later than this it is dropped for the day.
 MORNING_GRACE = timedelta(hours=1)
+# How far back a call's stand prompt is still looked for (see next_prompt).
+CUE_LOOKBACK = timedelta(minutes=15)
 # The routine an audio-only call prompts (its words are data, like every routine's).
 MEETING_ROUTINE = "meeting-stand"
 # Guards the catch-up loop in ``advance`` against any rule that fails to move on.
@@ -81,7 +83,7 @@ class Engine:
         if state.snoozed is not None and hold is None:
             candidates.append(replace(state.snoozed, at=self._free(state.snoozed.at)))
         if (at := self._reset_at(anchor, start)) is not None:
-            reason = f"every {_minutes(cfg.reset.every)} of sitting"
+            reason = f"every {minutes_text(cfg.reset.every)} of sitting"
             candidates.append(Prompt(at, cfg.reset.routine, Source.RESET, reason))
         morning = timetable.next_morning(cfg, self.tz, start, state.morning_handled, hold)
         if morning is not None:
@@ -92,7 +94,10 @@ class Engine:
             candidates.append(
                 Prompt(self._free(at), cfg.standing.routine, Source.STANDING, "standing block")
             )
-        cue = agenda.next_stand_cue(self.meetings, cfg.calendar.audio_reminder, start)
+        # A call may be noticed a little after it began (a live call is reported once the
+        # microphone was held a few seconds): look back, and remember what was offered.
+        since = max(filter(None, (state.cue_handled, start - CUE_LOOKBACK)))
+        cue = agenda.next_stand_cue(self.meetings, cfg.calendar.audio_reminder, since)
         if cue is not None and MEETING_ROUTINE in cfg.routines:
             title = cue.meeting.title or "an audio-only call"
             reason = f"{'still in' if cue.reminder else 'audio-only call'}: {title}"
@@ -138,10 +143,12 @@ class Engine:
     def next_wakeup(self, state: TimetableState, now: datetime) -> datetime | None:
         """When ``advance`` must run next; the shell sleeps until then."""
         prompt = self.next_prompt(state, state.checked_until or now)
-        if state.running is not None:
-            return None  # the guided session keeps its own deadlines; prompts wait for its end
+        if state.running is not None or state.away_since or state.quiet_reason:
+            return None  # a guided session, or the presence watch, says when to look again
         moments = [prompt.at if prompt else None, state.paused_until]
         soonest = min(filter(None, moments), default=None)
+        if soonest is not None and state.settle_until is not None:
+            soonest = max(soonest, state.settle_until)
         return max(soonest, now) if soonest else None
 
     def status(self, state: TimetableState, now: datetime) -> Status:
@@ -152,6 +159,8 @@ class Engine:
             return Status.DUE
         if state.paused(now):
             return Status.PAUSED
+        if state.quiet_reason is not None:
+            return Status.HELD
         if agenda.current(self.meetings, now) is not None:
             return Status.MEETING
         return Status.WAITING
@@ -180,13 +189,33 @@ class Engine:
             state = replace(
                 state, reset_anchor=state.paused_until, paused_until=None, morning_handled=handled
             )
+        if state.holding(now):  # away, quiet or just woken: prompts wait, none is lost
+            return state, events
+        if state.settle_until is not None:
+            state = replace(state, settle_until=None)
+        return self.catch_up(state, now, events)
+
+    def catch_up(
+        self,
+        state: TimetableState,
+        now: datetime,
+        events: list[Event],
+        *,
+        forgive_lateness: bool = False,
+    ) -> Result:
+        """Deliver what fell due since ``checked_until``; too-late prompts are dropped.
+
+        ``forgive_lateness`` delivers held prompts however late (the end of a
+        presentation): they were held back, not missed.
+        """
         due: list[Prompt] = []
         after = state.checked_until or now
         for _ in range(_MAX_CATCH_UP):
             prompt = self.next_prompt(state, after)
             if prompt is None or prompt.at > now:
                 break
-            on_time = self._on_time(prompt, now)
+            punctual = self._on_time(prompt, now)
+            on_time = punctual or (forgive_lateness and self._alive(prompt, now))
             if on_time:
                 due.append(prompt)
             else:
@@ -196,16 +225,20 @@ class Engine:
                         prompt.at,
                         prompt.routine,
                         prompt.source,
-                        detail=f"{_minutes(now - prompt.at)} late (asleep or away)",
+                        detail=f"{minutes_text(now - prompt.at)} late (asleep or away)",
                     )
                 )
-            state = self._consume(state, prompt, prompt.at if on_time else now)
+            state = self._consume(state, prompt, prompt.at if punctual else now)
             after = max(after, prompt.at)
         state = replace(state, checked_until=now)
         if due:
-            state, delivered = self._deliver(state, due, now)
+            state, delivered = self.deliver(state, due, now)
             events.extend(delivered)
         return state, events
+
+    @staticmethod
+    def _alive(prompt: Prompt, now: datetime) -> bool:
+        return prompt.until is None or now < prompt.until
 
     def _on_time(self, prompt: Prompt, now: datetime) -> bool:
         """Whether a due prompt is still worth showing: a call's, until the call ends."""
@@ -213,11 +246,15 @@ class Engine:
             return now < prompt.until
         grace = self.config.prompts.late_grace
         if prompt.source is Source.MORNING:
+            if self.config.morning.first_activity:  # it waits for the user all day
+                return now.astimezone(self.tz).date() == prompt.at.astimezone(self.tz).date()
             grace = max(grace, MORNING_GRACE)
         return now - prompt.at <= grace
 
     def _morning_gone(self, now: datetime, before: datetime) -> date | None:
         """Today's date if today's morning routine time lies before ``before`` (not offered)."""
+        if self.config.morning.first_activity:
+            return None  # it waits for the user's first moment at the computer
         today = now.astimezone(self.tz).date()
         due = timetable.at_local(today, self.config.morning.at, self.tz)
         return today if due <= before else None
@@ -228,13 +265,15 @@ class Engine:
             return replace(state, reset_anchor=moment)
         if prompt.source is Source.MORNING:
             return replace(state, morning_handled=prompt.at.astimezone(self.tz).date())
+        if prompt.source is Source.MEETING:
+            return replace(state, cue_handled=prompt.at)
         if prompt.source is Source.SNOOZE:
             return replace(
                 state, snoozed=None, reset_anchor=max(moment, state.reset_anchor or moment)
             )
         return state
 
-    def _deliver(self, state: TimetableState, due: list[Prompt], now: datetime) -> Result:
+    def deliver(self, state: TimetableState, due: list[Prompt], now: datetime) -> Result:
         """Offer the most important due prompt; the rest were merged into it."""
         best = min(due, key=lambda p: (p.source.value, -p.at.timestamp()))
         events = [
@@ -320,9 +359,10 @@ class Engine:
             if upcoming is None:
                 return state, []
             state = self._consume(state, upcoming, now)
-            routine, source, rotation = upcoming.routine, upcoming.source, state.rotation(routine)
+            routine, source = upcoming.routine, upcoming.source
+            rotation = state.rotation(routine)
             state = state.rotated(routine)
-        wait = _minutes(length)
+        wait = minutes_text(length)
         again = Prompt(now + length, routine, Source.SNOOZE, f"snoozed {wait}", rotation)
         state = replace(state, running=None, pending=None, snoozed=again, reset_anchor=now)
         return state, [Event(Outcome.SNOOZED, now, routine, source, rotation, wait)]
@@ -351,7 +391,7 @@ class Engine:
         return timetable.at_local(local, time(0), self.tz)
 
 
-def _minutes(length: timedelta) -> str:
+def minutes_text(length: timedelta) -> str:
     """ "50 min", "1 h 30 min", "45 s" for reasons and details."""
     seconds = round(length.total_seconds())
     if seconds < 60:

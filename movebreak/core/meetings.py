@@ -267,7 +267,8 @@ def _svc(
 _ANY = r"^/[^/?#]"  # a non-empty path: the bare homepage is not a meeting
 _SERVICES: tuple[_Service, ...] = (
     _svc(
-        "Zoom", r"(^|\.)(zoom\.us|zoom\.com|zoomgov\.com)$",
+        "Zoom",
+        r"(^|\.)(zoom\.us|zoom\.com|zoomgov\.com)$",
         r"^/(j|s|w|wc|my|meeting|webinar)(/|$)",
     ),
     _svc("Google Meet", r"^meet\.google\.com$", _ANY),
@@ -316,8 +317,11 @@ _SERVICES: tuple[_Service, ...] = (
     _svc("video meeting", r"^meet\.[^.]+\.[^.]+", _ANY),
 )
 _SCHEMES = {
-    "zoommtg": "Zoom", "zoomus": "Zoom", "msteams": "Microsoft Teams",
-    "webex": "Webex", "facetime": "FaceTime",
+    "zoommtg": "Zoom",
+    "zoomus": "Zoom",
+    "msteams": "Microsoft Teams",
+    "webex": "Webex",
+    "facetime": "FaceTime",
 }
 
 
@@ -400,9 +404,7 @@ _PHONE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _IGNORED_LOCATION = re.compile(r"^(n/?a|none|tbd|tba|tbc|-+|\?+|\.)$", re.IGNORECASE)
-_PHONE_NUMBER = re.compile(
-    r"(?<![\w/=%#.+-])(\+?\(?\d[\d \t().\-\u2011\u2013/]{5,}\d)(?![\w/%@])"
-)
+_PHONE_NUMBER = re.compile(r"(?<![\w/=%#.+-])(\+?\(?\d[\d \t().\-\u2011\u2013/]{5,}\d)(?![\w/%@])")
 _DIAL_CONTEXT = re.compile(
     r"dial|call[- ]?in|bridge|conference|toll|\bpin\b|access code|passcode|one tap|join by phone"
     r"|einwahl|phone number|numéro|numero",
@@ -504,8 +506,10 @@ def _conference_evidence(facts: EventFacts) -> tuple[Classification | None, Clas
 def _people(facts: EventFacts, me: frozenset[str]) -> int:
     """How many other people are in the event (rooms and resources do not count)."""
     humans = {
-        a.address for a in facts.attendees
-        if a.address and a.cutype.upper() not in {"ROOM", "RESOURCE"}
+        a.address
+        for a in facts.attendees
+        if a.address
+        and a.cutype.upper() not in {"ROOM", "RESOURCE"}
         and not a.address.endswith("resource.calendar.google.com")
     }
     if facts.organizer:
@@ -517,7 +521,8 @@ def _people(facts: EventFacts, me: frozenset[str]) -> int:
 
 def _rooms(facts: EventFacts) -> list[str]:
     return [
-        a.name or a.address for a in facts.attendees
+        a.name or a.address
+        for a in facts.attendees
         if a.cutype.upper() in {"ROOM", "RESOURCE"}
         or a.address.endswith("resource.calendar.google.com")
     ]
@@ -605,7 +610,8 @@ def _explicit_audio(facts: EventFacts, sources: list[_Source]) -> Classification
         match = _DESC_STRONG_AUDIO.search(kept)
         if match:
             return Classification(
-                MeetingKind.AUDIO, f"'{match.group(0)}' in the {source.name}",
+                MeetingKind.AUDIO,
+                f"'{match.group(0)}' in the {source.name}",
                 _best_audio_link(sources),
             )
     return None
@@ -661,7 +667,8 @@ def _phone(sources: list[_Source], *, strong: bool) -> Classification | None:
             if is_strong or not strong:
                 what = "dial-in number" if is_strong else "phone number"
                 return Classification(
-                    MeetingKind.AUDIO, f"{what} in the {source.name}, no video link",
+                    MeetingKind.AUDIO,
+                    f"{what} in the {source.name}, no video link",
                     _tel_link(number),
                 )
     return None

@@ -19,7 +19,8 @@ class Source(Enum):
     SNOOZE = 2
     MEETING = 3
     RESET = 4
-    STANDING = 5
+    RETURN = 5
+    STANDING = 6
 
 
 class Status(Enum):
@@ -30,6 +31,7 @@ class Status(Enum):
     RUNNING = "running"
     PAUSED = "paused"
     MEETING = "meeting"
+    HELD = "held"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,10 @@ class TimetableState:
     running: Running | None = None
     paused_until: datetime | None = None
     rotations: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    away_since: datetime | None = None  # the user left the computer (idle, or asleep)
+    quiet_reason: str | None = None  # a fullscreen window or do-not-disturb holds prompts
+    settle_until: datetime | None = None  # just woke up: no prompt before this
+    cue_handled: datetime | None = None  # the last stand-for-a-call prompt already offered
 
     def rotation(self, routine: str) -> int:
         """How many prompts of this routine were offered so far (picks its steps)."""
@@ -80,3 +86,8 @@ class TimetableState:
     def paused(self, now: datetime) -> bool:
         """Whether a pause holds prompts at ``now``."""
         return self.paused_until is not None and now < self.paused_until
+
+    def holding(self, now: datetime) -> bool:
+        """Whether prompts wait for now: the user is away, it is quiet, or it just woke."""
+        settling = self.settle_until is not None and now < self.settle_until
+        return self.away_since is not None or self.quiet_reason is not None or settling

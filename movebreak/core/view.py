@@ -62,6 +62,12 @@ def tray_view(
     if status is Status.DUE and state.pending is not None:
         text = f"Due now: {title(state.pending.routine).title}"
         return TrayView(status, text, f"movebreak · {text}", None, True)
+    if status is Status.HELD:
+        text = f"Held: {state.quiet_reason}; prompts come right after"
+        return TrayView(status, text, f"movebreak · {text}")
+    if state.away_since is not None and status is Status.WAITING:
+        text = f"Away since {_clock(state.away_since, now, engine)}: a natural break"
+        return TrayView(status, text, f"movebreak · {text}")
     meeting = agenda.current(engine.meetings, now) if status is Status.MEETING else None
     if meeting is not None:
         text = f"In {_KIND_WORDS[meeting.kind]} until {_clock(meeting.end, now, engine)}"

@@ -50,6 +50,7 @@ class WindowProcess:
         self._on_action = on_action
         self._env = dict(env) if env is not None else None
         self._child: subprocess.Popen[bytes] | None = None
+        self._ending: list[subprocess.Popen[bytes]] = []  # showing "done" before they exit
         self._lock = threading.Lock()
 
     def show(self, message: dict[str, Any]) -> None:
@@ -59,12 +60,24 @@ class WindowProcess:
         self._send(message, start=False)
         with self._lock:
             child, self._child = self._child, None
+            self._ending = [c for c in self._ending if c.poll() is None]
+            if child is not None:
+                self._ending.append(child)
         if child is not None and child.stdin is not None:
             child.stdin.close()  # the window shows its end state, then exits by itself
 
     def close(self) -> None:
+        """Close the window now, and any still showing its end state (the app quits)."""
         with self._lock:
             child, self._child = self._child, None
+            ending, self._ending = self._ending, []
+        for old in ending:
+            if old.poll() is None:
+                old.terminate()
+                try:
+                    old.wait(timeout=2)
+                except subprocess.TimeoutExpired:
+                    old.kill()
         if child is not None:
             try:
                 if child.stdin is not None:

@@ -55,8 +55,20 @@ class SchedulerWakeup:
         except Exception:  # keep the scheduler alive; the log has the traceback
             log.exception("wake-up failed")
 
-    def repeat(self, name: str, every: timedelta, callback: Callable[[], None],
-               first: datetime) -> None:
+    def once(self, name: str, when: datetime, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once at ``when``; naming the same job again moves it."""
+
+        def run() -> None:
+            try:
+                callback()
+            except Exception:
+                log.exception("%s failed", name)
+
+        self._scheduler.add_job(run, "date", run_date=when, id=name, replace_existing=True)
+
+    def repeat(
+        self, name: str, every: timedelta, callback: Callable[[], None], first: datetime
+    ) -> None:
         """Run ``callback`` at ``first``, then every ``every`` (a calendar refresh)."""
 
         def run() -> None:
@@ -65,8 +77,14 @@ class SchedulerWakeup:
             except Exception:
                 log.exception("%s failed", name)
 
-        self._scheduler.add_job(run, "interval", seconds=every.total_seconds(), start_date=first,
-                                id=name, replace_existing=True)
+        self._scheduler.add_job(
+            run,
+            "interval",
+            seconds=every.total_seconds(),
+            start_date=first,
+            id=name,
+            replace_existing=True,
+        )
 
     def stop(self) -> None:
         if self._scheduler.running:

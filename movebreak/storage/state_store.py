@@ -80,6 +80,10 @@ def loads(text: str) -> TimetableState:
         running=_running(s.get("running")),
         paused_until=_when(s.get("paused_until")),
         rotations=tuple((str(k), int(v)) for k, v in s.get("rotations", [])),
+        away_since=_when(s.get("away_since")),
+        quiet_reason=s.get("quiet_reason"),
+        settle_until=_when(s.get("settle_until")),
+        cue_handled=_when(s.get("cue_handled")),
     )
 
 

@@ -17,6 +17,7 @@ COLOURS: dict[Status, tuple[int, int, int]] = {
     Status.RUNNING: (37, 99, 235),  # blue
     Status.PAUSED: (107, 114, 128),  # grey
     Status.MEETING: (124, 58, 237),  # purple
+    Status.HELD: (51, 65, 85),  # slate: a presentation or do-not-disturb holds prompts
 }
 WHITE = (255, 255, 255, 255)
 _SCALE = 4
@@ -49,7 +50,7 @@ def draw_icon(status: Status, size: int = 64, progress: float | None = None) -> 
     draw = ImageDraw.Draw(image)
     margin = s // 32
     draw.ellipse((margin, margin, s - margin, s - margin), fill=(*COLOURS[status], 255))
-    if status is Status.PAUSED:
+    if status in (Status.PAUSED, Status.HELD):
         _pause_bars(draw, s)
     else:
         _figure(draw, s)

@@ -235,3 +235,10 @@ def test_a_snoozed_prompt_comes_back_with_the_same_exercises(engine):
     state, _ = engine.skip(state, at("2026-11-30 10:56"))
     state, later = engine.advance(state, at("2026-11-30 11:46"))
     assert later[-1].rotation == first[-1].rotation + 1
+
+
+def test_snooze_with_nothing_due_postpones_the_next_prompt(engine):
+    state = started(engine, "2026-11-30 10:00")
+    state, events = engine.snooze(state, at("2026-11-30 10:20"), timedelta(minutes=10))
+    assert outcomes(events) == [(Outcome.SNOOZED, "reset")]
+    assert engine.next_wakeup(state, at("2026-11-30 10:20")) == at("2026-11-30 10:30")

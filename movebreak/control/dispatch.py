@@ -1,0 +1,145 @@
+"""From a request line to the app's answer: shared by the socket and the pipe server.
+
+The transports only move bytes and check who is calling; everything a request
+means (which target method, which error for which fault) is decided here, once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from movebreak import __version__
+from movebreak.control.protocol import (
+    MAX_REPLY_BYTES,
+    PROTOCOL_VERSION,
+    Command,
+    ErrorCode,
+    ProtocolError,
+    Reply,
+    Request,
+    decode_request,
+    encode_reply,
+)
+from movebreak.control.target import ControlTarget, UnknownRoutine
+
+log = logging.getLogger(__name__)
+
+# Commands that change the app: their reply carries the status afterwards.
+_CHANGES = frozenset(
+    {Command.START, Command.SNOOZE, Command.SKIP, Command.DONE, Command.PAUSE, Command.RESUME}
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The bytes to send back, and what to do once they are sent (``quit``)."""
+
+    payload: bytes
+    after: Callable[[], None] | None = None
+
+
+def refusal(code: ErrorCode, message: str) -> bytes:
+    """An error reply for faults found before a request was read (busy, forbidden)."""
+    return encode_reply(Reply.failure(code, message))
+
+
+class Dispatcher:
+    """Turns request lines into target calls; one target call at a time.
+
+    ``ping`` never touches the target, so a wedged app still says it is there and a
+    second instance does not start beside it.
+    """
+
+    def __init__(self, target: ControlTarget, pid: int) -> None:
+        self._target = target
+        self._pid = pid
+        self._calls = threading.Lock()
+
+    def answer(self, line: bytes) -> Answer:
+        """The reply to one request line; never raises."""
+        try:
+            request = decode_request(line)
+        except ProtocolError as error:
+            return Answer(refusal(error.code, error.message))
+        if request.command is Command.PING:
+            reply = self._ping()
+        else:
+            with self._calls:
+                reply = self._guarded(request)
+        payload = self._encode(reply)
+        after = self._target.quit if request.command is Command.QUIT and reply.ok else None
+        return Answer(payload, after)
+
+    def _guarded(self, request: Request) -> Reply:
+        """Run ``request``, turning whatever the app raises into an error reply."""
+        try:
+            return self._run(request)
+        except KeyError as error:
+            if request.command is Command.START:  # the documented "no such routine"
+                if isinstance(error, UnknownRoutine):
+                    return self._unknown_routine(error.routine_id, error.known)
+                return self._unknown_routine(request.routine_id, None)
+            log.exception("control command %s failed", request.command.value)
+            return Reply.failure(ErrorCode.INTERNAL, f"the app failed: {error!r}")
+        except Exception as error:
+            log.exception("control command %s failed", request.command.value)
+            return Reply.failure(ErrorCode.INTERNAL, f"the app failed: {error}")
+
+    def _run(self, request: Request) -> Reply:
+        target = self._target
+        command = request.command
+        if command is Command.STATUS:
+            return Reply.success(target.status())
+        if command is Command.QUIT:
+            return Reply.success({"quitting": True})
+        if command is Command.START:
+            target.start_routine(request.routine_id)
+        elif command is Command.SNOOZE:
+            length = request.length
+            assert length is not None  # a snooze always has a length (checked on parse)
+            target.snooze(length)
+        elif command is Command.SKIP:
+            target.skip()
+        elif command is Command.DONE:
+            target.done()
+        elif command is Command.PAUSE:
+            target.pause(request.length)
+        elif command is Command.RESUME:
+            target.resume()
+        return Reply.success({"status": self._status_quietly()} if command in _CHANGES else {})
+
+    def _ping(self) -> Reply:
+        about = {"pid": self._pid, "version": __version__, "protocol": PROTOCOL_VERSION}
+        return Reply.success(about)
+
+    def _status_quietly(self) -> dict[str, Any]:
+        """The status after a change, for the CLI to echo; empty if the app cannot say."""
+        try:
+            return dict(self._target.status())
+        except Exception:
+            log.exception("status after a control command failed")
+            return {}
+
+    def _unknown_routine(self, routine_id: str, known: list[str] | None) -> Reply:
+        if known is None:
+            report = self._status_quietly()
+            routines = report.get("routines")
+            known = [str(r) for r in routines] if isinstance(routines, list) else []
+        names = ", ".join(known) if known else "none reported"
+        return Reply.failure(
+            ErrorCode.UNKNOWN_ROUTINE, f"no routine {routine_id!r}; known routines: {names}"
+        )
+
+    def _encode(self, reply: Reply) -> bytes:
+        try:
+            payload = encode_reply(reply)
+        except (TypeError, ValueError) as error:
+            log.error("control reply is not JSON-ready: %s", error)
+            return refusal(ErrorCode.INTERNAL, f"the app's reply is not JSON-ready: {error}")
+        if len(payload) > MAX_REPLY_BYTES:
+            return refusal(ErrorCode.INTERNAL, f"the app's reply is over {MAX_REPLY_BYTES} bytes")
+        return payload

@@ -1,0 +1,90 @@
+"""Is the user here? Away time, sleep and quiet periods, from cheap observations.
+
+The shell looks, at moments this module chooses, at three facts it can read in-process:
+the wall clock beside the monotonic one (a jump between them is a sleep), the
+seconds since the last input (idle), and whether something asks for quiet (a
+fullscreen window, do-not-disturb). ``observe`` turns one look into events and says
+when to look next: while the user works, just when they could first count as away;
+while away or quiet, every ``WATCH`` to notice the return quickly. Workrave counts
+active time the same way, so time away is a natural break.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import Enum
+
+# A jump between the wall clock and the monotonic clock larger than this is a sleep.
+SLEEP_SLACK = timedelta(seconds=60)
+# How often to look while the user is away or something asks for quiet.
+WATCH = timedelta(seconds=20)
+# Never look more often than this, whatever the numbers say.
+MIN_LOOK = timedelta(seconds=5)
+
+
+class PresenceKind(Enum):
+    AWAY = "away"  # idle for at least the natural break, since ``since``
+    BACK = "back"  # active again after being away since ``since``
+    SLEPT = "slept"  # the machine slept from ``since`` to ``at``
+    QUIET = "quiet"  # something asks for quiet (``reason``)
+    LOUD = "loud"  # the quiet is over
+
+
+@dataclass(frozen=True)
+class PresenceEvent:
+    kind: PresenceKind
+    at: datetime
+    since: datetime | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Look:
+    """One observation: the clocks, idle seconds (None: unknown), and a quiet reason."""
+
+    wall: datetime
+    monotonic: float
+    idle: float | None
+    quiet: str | None = None
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """What the last look saw."""
+
+    wall: datetime | None = None
+    monotonic: float | None = None
+    away_since: datetime | None = None
+    quiet: str | None = None
+
+
+def observe(tracker: Tracker, look: Look,
+            natural_break: timedelta) -> tuple[Tracker, list[PresenceEvent], timedelta]:
+    """Events since the last look, the new tracker, and how long until the next look."""
+    events: list[PresenceEvent] = []
+    if tracker.wall is not None and tracker.monotonic is not None:
+        jump = (look.wall - tracker.wall) - timedelta(seconds=look.monotonic - tracker.monotonic)
+        if jump > SLEEP_SLACK:
+            events.append(PresenceEvent(PresenceKind.SLEPT, look.wall, look.wall - jump))
+            tracker = replace(tracker, away_since=None)  # the sleep covers the away time
+    away_since = tracker.away_since
+    if look.idle is not None:
+        idle = timedelta(seconds=look.idle)
+        if away_since is None and idle >= natural_break:
+            away_since = look.wall - idle
+            events.append(PresenceEvent(PresenceKind.AWAY, look.wall, away_since))
+        elif away_since is not None and idle < natural_break:
+            events.append(PresenceEvent(PresenceKind.BACK, look.wall - idle, away_since))
+            away_since = None
+    if look.quiet != tracker.quiet:
+        kind = PresenceKind.QUIET if look.quiet else PresenceKind.LOUD
+        events.append(PresenceEvent(kind, look.wall, reason=look.quiet or ""))
+    tracker = Tracker(look.wall, look.monotonic, away_since, look.quiet)
+    if away_since is not None or look.quiet:
+        wait = WATCH
+    elif look.idle is None:
+        wait = natural_break
+    else:
+        wait = natural_break - timedelta(seconds=look.idle)
+    return tracker, events, max(MIN_LOOK, min(wait, natural_break))
