@@ -62,15 +62,18 @@ def resolve_timezone(config: Config) -> tzinfo:
 
 
 def _app_icon(paths: AppPaths) -> Path | None:
-    """A PNG of the icon for notifications, drawn once into the cache folder."""
-    from movebreak.core.state import Status
-    from movebreak.tray.art import draw_icon
+    """The app icon for notifications: the packaged PNG (ICO on Windows), as a real file."""
+    from importlib import resources
 
-    target = paths.cache_dir / "movebreak.png"
+    name = "movebreak.ico" if sys.platform.startswith("win") else "movebreak.png"
+    packaged = resources.files("movebreak").joinpath("assets", name)
     try:
+        if isinstance(packaged, Path) and packaged.is_file():
+            return packaged
+        target = paths.cache_dir / name  # inside a zip or frozen archive: copy it out once
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            draw_icon(Status.WAITING, 128).save(target)
+            target.write_bytes(packaged.read_bytes())
         return target
     except OSError:
         return None

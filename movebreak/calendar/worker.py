@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from movebreak.process import module_command, module_env
+
 from .models import CalendarWarning, LoadResult
 from .settings import CalendarSettings, parse_calendar_settings
 
@@ -77,7 +79,8 @@ def load_in_subprocess(
     request = json.dumps(make_request(settings, cache_dir, start, end, tz, now))
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "movebreak.calendar"], input=request, capture_output=True,
+            module_command("movebreak.calendar"), env=module_env(), input=request,
+            capture_output=True,
             text=True, timeout=timeout, check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from movebreak import __version__
 from movebreak.config.errors import ConfigError
+from movebreak.process import HIDDEN_RUN
 from movebreak.storage.paths import AppPaths
 
 
@@ -71,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [HIDDEN_RUN]:  # a frozen app starting one of its helper processes
+        return _run_module(argv[1])
     args = _parser().parse_args(argv)
     from movebreak.control.cli import is_control_command, run_control
 
@@ -94,6 +98,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label:7} {path}")
         return 0
     return 2
+
+
+def _run_module(name: str) -> int:
+    """Run a helper module's ``main()`` (only our own: the timer window, the calendar worker)."""
+    import importlib
+
+    if name not in ("movebreak.guide.window", "movebreak.calendar"):
+        print(f"movebreak: no such helper {name!r}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(name if name != "movebreak.calendar" else
+                                     "movebreak.calendar.worker")
+    return int(module.main())
 
 
 def _run(args: argparse.Namespace, paths: AppPaths) -> int:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from movebreak.guide.messages import WindowAction, decode_action, encode
+from movebreak.process import module_command, module_env
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +106,10 @@ class WindowProcess:
     def _spawn(self) -> subprocess.Popen[bytes] | None:
         try:
             child = subprocess.Popen(
-                [sys.executable, "-m", "movebreak.guide.window"],
+                module_command("movebreak.guide.window"),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                env=self._env,
+                env=module_env(self._env),
             )
         except OSError as error:
             log.warning("cannot open the timer window: %s", error)

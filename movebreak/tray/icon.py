@@ -159,10 +159,28 @@ class TrayIcon:
         self._icon.stop()
 
     def _fix_xorg_clicks(self) -> None:
-        """pystray 0.19.5's xorg icon never selects ButtonPress, so left clicks are lost."""
+        """Work around two pystray 0.19.5 xorg bugs (measured: 1 start in 5 never docked).
+
+        Its tray window never selects ButtonPress, so left clicks are lost; it sends a
+        new dock request on every icon update, and calls made from the setup thread can
+        run before its loop recorded its own thread. We select the clicks, dock once,
+        and record the thread ``run()`` is called from.
+        """
         if type(self._icon).__module__ != "pystray._xorg":
             return
+        import threading
+        import types
+
         from Xlib import X
 
+        icon = self._icon
         mask = X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
-        self._icon._window.change_attributes(event_mask=mask)
+        icon._window.change_attributes(event_mask=mask)
+        icon._thread = threading.current_thread()  # run() is called from this thread
+        dock = icon._dock_window
+
+        def dock_once(this: Any) -> None:
+            if this._systray_manager is None:
+                dock()
+
+        icon._dock_window = types.MethodType(dock_once, icon)
