@@ -25,10 +25,14 @@ from movebreak.app.controller import Controller
 from movebreak.app.history_sink import HistoryRecorder
 from movebreak.app.live_calls import LiveCalls
 from movebreak.app.open_file import open_in_editor
+from movebreak.app.presence import PresenceWatch
+from movebreak.autostart.base import AutostartState
+from movebreak.autostart.service import detect as detect_autostart
 from movebreak.config.errors import ConfigError
 from movebreak.config.loader import builtin_text, default_config
 from movebreak.config.model import Config
 from movebreak.core.engine import Engine
+from movebreak.focus.base import QuietReason
 from movebreak.guide.display import NoDisplay, SessionDisplay, WindowProcess
 from movebreak.guide.messages import WindowAction
 from movebreak.notify.base import FallbackNotifier, LogNotifier
@@ -98,7 +102,7 @@ class App:
         icon = _app_icon(paths)
         self.dbus_notifier = DBusNotifier(self._notification_action, icon)
         notifier = FallbackNotifier([self.dbus_notifier, PlyerNotifier(icon), LogNotifier()])
-        self.timer = SchedulerWakeup(lambda: self.controller.tick())
+        self.timer = SchedulerWakeup(self._wake)
         config = default_config()
         self.clock = clock or UtcClock()
         self.controller = Controller(
@@ -116,6 +120,8 @@ class App:
         self.controller.on_event(self.history)
         self.calendar = CalendarFeed(paths.cache_dir / "calendar", self._meetings_changed)
         self.live_calls = LiveCalls(self.clock.now, self._meetings_changed)
+        self.presence: PresenceWatch | None = None
+        self.autostart = detect_autostart(paths.data_dir)
         self.controller.on_event(self._refresh_today)
         self.reloader = ConfigReloader(paths.config_file, self._use_config, self._config_failed)
         self.watcher = ConfigWatcher(paths.config_file, self.reloader.load)
@@ -126,6 +132,54 @@ class App:
         self.live_calls.enable(config.quiet.live_calls)
         if self._tray is not None:
             self._tray.set_labels(self._labels(), config.prompts.snooze_choices)
+
+    def _wake(self) -> None:
+        """The timetable's moment: look whether the user is here first, then act."""
+        if self.presence is not None:
+            self.presence.look()
+        self.controller.tick()
+
+    def _start_presence(self) -> None:
+        """Idle time and quiet signals, read in-process at the moments that matter."""
+        from movebreak.focus.detect import detect as detect_quiet
+        from movebreak.idle.detect import detect as detect_idle
+
+        idle = detect_idle()
+        quiet = detect_quiet()
+        self._closers = [c for c in (idle, quiet) if c is not None]
+
+        def idle_seconds() -> float | None:
+            return idle.idle_seconds() if idle is not None else None
+
+        def quiet_reason() -> str | None:
+            reason = quiet.quiet_reason()
+            settings = self.controller.config.quiet
+            if reason is None or reason is QuietReason.SCREEN_LOCKED:
+                return None  # a locked screen is time away: idle time says so
+            if reason is QuietReason.DO_NOT_DISTURB:
+                return reason.value if settings.do_not_disturb else None
+            return reason.value if settings.fullscreen else None
+
+        self.presence = PresenceWatch(
+            self.clock, idle_seconds, quiet_reason,
+            lambda: self.controller.config.away.natural_break, self.controller.presence,
+            lambda when, look: self.timer.once("presence", when, look))
+        self.presence.look()
+
+    # ----- start at login (the tray's check item) -----------------------------
+    def login_enabled(self) -> bool | None:
+        """Whether the app starts at login; None where that cannot be set up here."""
+        if self.autostart is None:
+            return None
+        return self.autostart.status() is AutostartState.ENABLED
+
+    def toggle_login(self) -> None:
+        if self.autostart is None:
+            return
+        if self.login_enabled():
+            self.autostart.disable()
+        else:
+            self.autostart.enable()
 
     def _meetings_changed(self, _change: object = None) -> None:
         """The calendar's meetings and a live call, if any, as one list for the core."""
@@ -233,6 +287,7 @@ class App:
         self.timer.start()
         self.watcher.start()
         self.controller.tick()
+        self._start_presence()
         self._plan_calendar(timedelta(seconds=2))  # after the icon: nothing slow on its path
         self._install_signal_handlers()
         choice = choose_backend(want_tray=self.want_tray)
@@ -255,6 +310,8 @@ class App:
             self.timer.stop()
             self.dbus_notifier.close()
             self.live_calls.stop()
+            for closer in getattr(self, "_closers", []):
+                closer.close()
             self.controller.shutdown()
             self.history.close()
         return 0

@@ -61,10 +61,12 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("paths", help="print where config, data, cache and logs live")
 
+    from movebreak.autostart.cli import add_autostart_parser
     from movebreak.calendar.cli import add_meetings_parser
     from movebreak.control.cli import add_control_parsers
     from movebreak.stats.cli import add_stats_parser
 
+    add_autostart_parser(sub)
     add_meetings_parser(sub)
     add_stats_parser(sub)
     add_control_parsers(sub)
@@ -87,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         return _next(args, paths)
     if args.command == "config":
         return _config(args, paths)
+    if args.command == "autostart":
+        from movebreak.autostart.cli import run_autostart
+
+        return run_autostart(args)
     if args.command == "stats":
         from movebreak.stats.cli import run_stats
 

@@ -35,7 +35,12 @@ def config(every: str, snooze: str = "2s") -> str:
 
 
 def start(launch, desktop, text: str):
-    """Start movebreak (letting it choose its own tray backend) and wait for its icon."""
+    """Start movebreak (letting it choose its own tray backend) and wait for its icon.
+
+    The pointer moves first: the shared X server counts idle time from the last input,
+    and a test's user is at the desk.
+    """
+    desktop.move_mouse(5, 5, relative=True)
     app = launch([*MOVEBREAK, "-v"], env_extra={"PYSTRAY_BACKEND": ""}, config_text=text)
     icon = desktop.wait_for_icon(timeout=10)
     return app, icon

@@ -1,0 +1,36 @@
+"""Why prompts are held, and the probe interface each platform's check implements.
+
+The app asks ``quiet_reason()`` when a prompt falls due, so every probe answers from
+a connection it already holds (X server, session bus, an in-process settings object)
+in a round trip or two, never by starting a program.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Protocol
+
+
+class QuietReason(Enum):
+    """Why a prompt waits. The value is the phrase the tray shows after "Held:"."""
+
+    FULLSCREEN = "a fullscreen window"
+    PRESENTATION = "presentation mode"
+    DO_NOT_DISTURB = "do not disturb"
+    SCREEN_LOCKED = "the screen is locked"
+
+
+class ProbeUnavailable(RuntimeError):
+    """This probe cannot answer here (no server, no setting, no API); says why."""
+
+
+class QuietProbe(Protocol):
+    """One signal that can hold prompts: a fullscreen window, a DND switch."""
+
+    name: str
+
+    def reason(self) -> QuietReason | None:
+        """The reason to hold prompts now, or None; ``ProbeUnavailable`` once broken."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,119 @@
+"""Build the probes that work here and ask them in order: ``QuietDetector.quiet_reason()``.
+
+Order: fullscreen first (the cheapest, and the most specific thing to show in the
+tray), then the desktop's do-not-disturb. A probe is kept only if it answered once
+at detection; one that breaks later (its server went away) is dropped with one log
+line, so a broken desktop service never blocks prompts or floods the log. When no
+probe works, one warning says so: prompts are then never held for these reasons.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+
+from movebreak.focus.base import ProbeUnavailable, QuietProbe, QuietReason
+
+log = logging.getLogger(__name__)
+
+
+class QuietDetector:
+    """The one call the app makes: ``quiet_reason()``, cheap enough for every prompt."""
+
+    def __init__(self, probes: Sequence[QuietProbe], closers: Sequence[Callable[[], None]] = ()
+                 ) -> None:
+        self._probes = list(probes)
+        self._closers = list(closers)
+
+    @property
+    def probe_names(self) -> list[str]:
+        return [probe.name for probe in self._probes]
+
+    def quiet_reason(self) -> QuietReason | None:
+        """Why prompts should wait right now, or None when they may be shown."""
+        for probe in list(self._probes):
+            try:
+                reason = probe.reason()
+            except ProbeUnavailable as error:
+                log.warning("%s stopped answering (%s); no longer checked", probe.name, error)
+                self._probes.remove(probe)
+                continue
+            if reason is not None:
+                return reason
+        return None
+
+    def close(self) -> None:
+        for probe in self._probes:
+            probe.close()
+        for close in self._closers:
+            close()
+
+
+def _working(factory: Callable[[], QuietProbe], failures: list[str], label: str
+             ) -> QuietProbe | None:
+    """Build a probe and ask it once; None (and a note why) if either fails."""
+    probe: QuietProbe | None = None
+    try:
+        probe = factory()
+        probe.reason()
+    except ProbeUnavailable as error:
+        failures.append(f"{label}: {error}")
+        if probe is not None:
+            probe.close()
+        return None
+    return probe
+
+
+def _linux_probes(env: Mapping[str, str], failures: list[str]
+                  ) -> tuple[list[QuietProbe], list[Callable[[], None]]]:
+    from movebreak.focus.dbus import NotificationServerDndProbe, SessionBus
+    from movebreak.focus.gnome import GnomeDndProbe, is_gnome_like
+    from movebreak.focus.x11 import X11FullscreenProbe
+
+    candidates: list[tuple[str, Callable[[], QuietProbe]]] = []
+    wayland = bool(env.get("WAYLAND_DISPLAY")) or env.get("XDG_SESSION_TYPE") == "wayland"
+    if env.get("DISPLAY") and not wayland:  # XWayland would see only X windows
+        candidates.append(("x11-fullscreen", lambda: X11FullscreenProbe(env.get("DISPLAY"))))
+    if is_gnome_like(env):
+        candidates.append(("gnome-dnd", lambda: GnomeDndProbe.for_env(env)))
+    probes = [p for label, make in candidates if (p := _working(make, failures, label))]
+    try:
+        bus = SessionBus(env.get("DBUS_SESSION_BUS_ADDRESS"))
+    except ProbeUnavailable as error:
+        failures.append(f"notification server: {error}")
+        return probes, []
+    on_bus = [p for label, make in (
+        ("notifications-inhibited", lambda: NotificationServerDndProbe.kde(bus)),
+        ("dunst-paused", lambda: NotificationServerDndProbe.dunst(bus)),
+    ) if (p := _working(make, failures, label))]
+    if not on_bus:
+        bus.close()
+        return probes, []
+    return probes + on_bus, [bus.close]
+
+
+def detect(env: Mapping[str, str] | None = None, platform: str = sys.platform) -> QuietDetector:
+    """The detector for this session (maybe with no probes, after one warning line)."""
+    env = os.environ if env is None else env
+    failures: list[str] = []
+    closers: list[Callable[[], None]] = []
+    probes: list[QuietProbe] = []
+    if platform == "win32":
+        from movebreak.focus.windows import WindowsQuietProbe
+
+        probe = _working(WindowsQuietProbe, failures, "windows")
+        probes = [probe] if probe else []
+    elif platform == "darwin":
+        failures.append("macOS has no public API for Focus or fullscreen state")
+    else:
+        probes, closers = _linux_probes(env, failures)
+    if probes:
+        log.info("prompts are held for: %s", ", ".join(p.name for p in probes))
+        if failures:
+            log.debug("quiet probes not used: %s", "; ".join(failures))
+    else:
+        log.warning("cannot tell fullscreen or do-not-disturb here (%s); prompts are never "
+                    "held for them", "; ".join(failures) or "nothing to ask")
+    return QuietDetector(probes, closers)
