@@ -42,7 +42,7 @@ from movebreak.schedule.wakeup import SchedulerWakeup
 from movebreak.storage.atomic import write_atomic
 from movebreak.storage.paths import AppPaths
 from movebreak.storage.state_store import load_state, save_state
-from movebreak.tray.backend import apply, choose_backend
+from movebreak.tray.backend import TrayChoice, apply, choose_backend
 
 log = logging.getLogger(__name__)
 
@@ -293,18 +293,22 @@ class App:
         choice = choose_backend(want_tray=self.want_tray)
         log.info("tray: %s (%s)", choice.backend, choice.reason)
         try:
-            if choice.backend is None:
+            if choice.backend is not None:
+                apply(choice)
+                try:
+                    self._run_tray()
+                except Exception as error:  # a broken tray host must not take the timetable
+                    log.exception("the tray failed")
+                    self._tray = None
+                    choice = TrayChoice(None, f"the tray failed ({error})")
+            if choice.backend is None and not self._quit.is_set():
                 print(
                     f"movebreak: running without a tray icon: {choice.reason}. "
                     "Reminders still come as notifications.",
                     file=sys.stderr,
                     flush=True,
                 )
-                while not self._quit.wait(timeout=None):
-                    pass
-            else:
-                apply(choice)
-                self._run_tray()
+                self._quit.wait()
         finally:
             self.watcher.stop()
             self.timer.stop()

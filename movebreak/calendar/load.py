@@ -58,12 +58,20 @@ def _read_path(source: SourceSettings) -> tuple[list[tuple[str, bytes]], list[Ca
 def _fingerprint(settings: CalendarSettings, start: datetime, end: datetime, tz: tzinfo,
                  docs: list[tuple[str, str, bytes]]) -> str:
     """Everything the result depends on, hashed; the code's own files count too."""
-    from movebreak.core import meetings
+    from movebreak.core import (
+        meeting_clues,
+        meeting_evidence,
+        meeting_facts,
+        meeting_links,
+        meetings,
+    )
 
     from . import expand, split
 
     digest = hashlib.sha256()
-    code = [Path(m.__file__ or "").stat().st_mtime_ns for m in (meetings, expand, split)]
+    modules = (meetings, meeting_facts, meeting_links, meeting_clues, meeting_evidence, expand,
+               split)
+    code = [Path(m.__file__ or "").stat().st_mtime_ns for m in modules]
     head = [__version__, code, start.isoformat(), end.isoformat(), str(tz),
             datetime(2000, 1, 1, tzinfo=tz).utcoffset().__str__(), settings.to_raw()]
     digest.update(json.dumps(head, sort_keys=True, default=str).encode())
