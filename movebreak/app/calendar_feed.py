@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, time, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from movebreak.calendar.models import LoadResult
 from movebreak.calendar.settings import CalendarSettings
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 WINDOW = timedelta(days=2)
 WORKER_FAILED = "calendar worker"
 
-Loader = Callable[[CalendarSettings, Path, datetime, datetime, tzinfo], LoadResult]
+Loader = Callable[..., LoadResult]
 
 
 def meetings_from(result: LoadResult) -> tuple[Meeting, ...]:
@@ -37,11 +38,16 @@ def meetings_from(result: LoadResult) -> tuple[Meeting, ...]:
 
 
 def _load_in_child(
-    settings: CalendarSettings, cache_dir: Path, start: datetime, end: datetime, tz: tzinfo
+    settings: CalendarSettings,
+    cache_dir: Path,
+    start: datetime,
+    end: datetime,
+    tz: tzinfo,
+    on_start: Callable[[Any], None],
 ) -> LoadResult:
     from movebreak.calendar.worker import load_in_subprocess
 
-    return load_in_subprocess(settings, cache_dir, start, end, tz)
+    return load_in_subprocess(settings, cache_dir, start, end, tz, on_start=on_start)
 
 
 class CalendarFeed:
@@ -57,6 +63,7 @@ class CalendarFeed:
         self._on_meetings = on_meetings
         self._loader = loader
         self.last: tuple[Meeting, ...] = ()
+        self._child: Any = None  # the worker of a load in progress
 
     def refresh(self, settings: CalendarSettings, tz: tzinfo, now: datetime) -> None:
         if not settings.sources:
@@ -65,7 +72,9 @@ class CalendarFeed:
                 self._on_meetings(())
             return
         start = datetime.combine(now.astimezone(tz).date(), time(), tzinfo=tz)
-        result = self._loader(settings, self.cache_dir, start, start + WINDOW, tz)
+        result = self._loader(settings, self.cache_dir, start, start + WINDOW, tz,
+                              self._started)
+        self._child = None
         for warning in result.warnings:
             log.warning("calendar: %s: %s", warning.where, warning.message)
         if any(w.where == WORKER_FAILED for w in result.warnings):
@@ -80,3 +89,12 @@ class CalendarFeed:
         if meetings != self.last:
             self.last = meetings
             self._on_meetings(meetings)
+
+    def _started(self, child: Any) -> None:
+        self._child = child
+
+    def stop(self) -> None:
+        """The app quits: end a load still waiting on a slow server."""
+        child = self._child
+        if child is not None and child.poll() is None:
+            child.kill()

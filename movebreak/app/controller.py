@@ -65,6 +65,7 @@ class Controller:
         self._save = save
         self._display = display or NoDisplay()
         self._guided: GuidedRoutine | None = None
+        self._started = False  # nothing is planned before start_up took over the saved state
         self._view_listeners: list[Callable[[TrayView], None]] = []
         self._event_sinks: list[EventSink] = []
         self.view = tray_view(engine, state, clock.now())
@@ -113,6 +114,8 @@ class Controller:
     def tick(self) -> None:
         """The timer fired (or anything changed): bring everything up to now."""
         with self._lock:
+            if not self._started:
+                return
             now = self._clock.now()
             if self._guided is not None:
                 result = self._guided.tick(now)
@@ -192,10 +195,41 @@ class Controller:
                 self._reschedule(self._clock.now())
 
     # ----- config ------------------------------------------------------------
+    def start_up(self) -> None:
+        """A new process takes over the saved state; then bring everything up to now."""
+        with self._lock:
+            self._state = self._engine.start_up(self._state, self._clock.now())
+            self._started = True
+        self.tick()
+
     def use_config(self, engine: Engine) -> None:
-        """A valid config was loaded: plan with it from now on, keeping state and meetings."""
+        """A valid config was loaded: plan with it from now on, keeping state and meetings.
+
+        A pending, snoozed or running routine the new config no longer has is dropped.
+        """
         with self._lock:
             self._engine = engine.with_meetings(self._engine.meetings)
+            known = engine.config.routines
+            state = self._state
+            gone = [
+                p
+                for p in (state.pending, state.snoozed, state.running)
+                if p is not None and p.routine not in known
+            ]
+            if gone:
+                log.info(
+                    "config: dropping %s (no such routine any more)",
+                    ", ".join(p.routine for p in gone),
+                )
+                if self._guided is not None and self._guided.routine_id not in known:
+                    self._display.close()
+                    self._guided = None
+                self._state = replace(
+                    state,
+                    pending=None if state.pending in gone else state.pending,
+                    snoozed=None if state.snoozed in gone else state.snoozed,
+                    running=None if state.running in gone else state.running,
+                )
         log.info("config loaded from %s", engine.config.source)
         self.tick()
 
@@ -297,7 +331,7 @@ class Controller:
     def _begin(self, event: Event, now: datetime) -> None:
         assert event.routine is not None
         config = self._engine.config
-        window = config.guide.window and not isinstance(self._display, NoDisplay)
+        window = config.guide.window and self._display.available
         self._guided = GuidedRoutine(
             config.routine(event.routine),
             event.rotation,

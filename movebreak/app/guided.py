@@ -99,7 +99,7 @@ class GuidedRoutine:
                 return event.result
             if isinstance(event, SidesSwitched):
                 cue = "Switch sides"
-                if not self._window:
+                if not self._window_on():
                     self._notice(f"Switch sides: {event.step.name}", event.step.instruction)
             elif isinstance(event, StepStarted) and self._announce and event.index > 0:
                 view = self.session.view(now)
@@ -107,11 +107,15 @@ class GuidedRoutine:
                     f"{view.position.capitalize()}: {event.step.name}",
                     f"{event.step.dose()}. {event.step.instruction}",
                 )
-            elif isinstance(event, RepTimeUp) and not self._window:
+            elif isinstance(event, RepTimeUp) and not self._window_on():
                 return self._handle(self.session.next(now), now)  # no window to press Next in
-        if self._window:
+        if self._window_on():
             self._display.show(show_message(self.session.view(now), cue))
         return None
+
+    def _window_on(self) -> bool:
+        """A window is wanted and still works (else notifications carry the routine)."""
+        return self._window and self._display.available
 
     def _notice(self, title: str, body: str) -> None:
         timeout = min(self._timeout, timedelta(seconds=20))

@@ -15,12 +15,15 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from movebreak.config.model import Config
-from movebreak.core.engine import Event, Outcome
+from movebreak.core.engine import SKIPPED_AHEAD, Event, Outcome
 from movebreak.core.state import Source
 from movebreak.core.stats import summarize, today_line
 from movebreak.history import EventKind, HistoryError, HistoryStore
 
 log = logging.getLogger(__name__)
+
+# Outcomes after which a prompt is still waiting for its answer.
+_OPEN = frozenset({EventKind.PROMPTED, EventKind.STARTED, EventKind.SNOOZED})
 
 _KIND = {
     Outcome.STARTED: EventKind.STARTED,
@@ -81,7 +84,11 @@ class HistoryRecorder:
             return
         if event.outcome not in _KIND:
             return
+        if event.outcome is Outcome.SKIPPED and event.detail == SKIPPED_AHEAD:
+            return  # the user skipped a prompt before it came: nothing was prompted
         pid = self._open_ids.get(routine)
+        if pid is None and event.outcome is not Outcome.STARTED:
+            pid = self._snoozed.pop(routine, None) or self._still_open(store, routine, event)
         if pid is None or (event.outcome is Outcome.STARTED and event.source is Source.MANUAL):
             pid = self._new_prompt(store, event)
             self._open_ids[routine] = pid
@@ -105,6 +112,16 @@ class HistoryRecorder:
             self._open_ids.pop(routine, None)
         if event.outcome is Outcome.SNOOZED:
             self._snoozed[routine] = pid
+
+    def _still_open(self, store: HistoryStore, routine: str, event: Event) -> int | None:
+        """Today's prompt of ``routine`` with no outcome yet (the app restarted meanwhile)."""
+        last: dict[int, EventKind] = {}
+        day = event.at.astimezone(self._tz()).date()
+        for row in store.events(since=day):
+            if row.routine_id == routine:
+                last[row.prompt_id] = row.kind
+        open_ids = [pid for pid, kind in last.items() if kind in _OPEN]
+        return max(open_ids) if open_ids else None
 
     def today(self, now: datetime) -> str:
         """The tray's "Today: 5 of 8 resets · morning done" line."""

@@ -24,8 +24,9 @@ OPEN_ENDED = timedelta(hours=12)
 class LiveCalls:
     """Starts and stops the platform's call watcher; reports the call as a meeting."""
 
-    def __init__(self, now: Callable[[], datetime],
-                 on_change: Callable[[Meeting | None], None]) -> None:
+    def __init__(
+        self, now: Callable[[], datetime], on_change: Callable[[Meeting | None], None]
+    ) -> None:
         self._now = now
         self._on_change = on_change
         self._watcher: Any = None
@@ -54,8 +55,9 @@ class LiveCalls:
             meeting_kind = MeetingKind.AUDIO if kind is CallKind.AUDIO else MeetingKind.VIDEO
             # The watcher reports a call once the microphone was held for start_after.
             began = self._now() - DEFAULT_TIMING.start_after
-            self.current = Meeting(began, began + OPEN_ENDED, meeting_kind, "a live call",
-                                   reminders=False)
+            self.current = Meeting(
+                began, began + OPEN_ENDED, meeting_kind, "a live call", reminders=False
+            )
         else:
             self.current = None
         self._on_change(self.current)

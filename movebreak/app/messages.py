@@ -6,11 +6,16 @@ from datetime import timedelta
 
 from movebreak.config.errors import Problem
 from movebreak.config.model import Config
+from movebreak.core.durations import speak_seconds
 from movebreak.core.engine import Event, Outcome
 from movebreak.core.routines import notification_body, notification_title
 from movebreak.notify.base import Notice
 
-PROMPT_ACTIONS = (("start", "Start"), ("snooze", "Snooze 10 min"), ("skip", "Skip"))
+
+def prompt_actions(config: Config) -> tuple[tuple[str, str], ...]:
+    """Start / Snooze N / Skip: the snooze button says what [prompts] snooze is."""
+    snooze = speak_seconds(config.prompts.snooze.total_seconds())
+    return (("start", "Start"), ("snooze", f"Snooze {snooze}"), ("skip", "Skip"))
 
 
 def notice_for(event: Event, config: Config) -> Notice | None:
@@ -24,7 +29,7 @@ def notice_for(event: Event, config: Config) -> Notice | None:
             notification_title(routine, event.rotation),
             notification_body(routine, event.rotation),
             timeout,
-            PROMPT_ACTIONS,
+            prompt_actions(config),
             "prompt",
         )
     if event.outcome is Outcome.STARTED:

@@ -161,9 +161,14 @@ class App:
             return reason.value if settings.fullscreen else None
 
         self.presence = PresenceWatch(
-            self.clock, idle_seconds, quiet_reason,
-            lambda: self.controller.config.away.natural_break, self.controller.presence,
-            lambda when, look: self.timer.once("presence", when, look))
+            self.clock,
+            idle_seconds,
+            quiet_reason,
+            lambda: self.controller.config.away.natural_break,
+            self.controller.presence,
+            lambda when, look: self.timer.once("presence", when, look),
+            wait_for_activity=getattr(idle, "wait_for_activity", None),
+        )
         self.presence.look()
 
     # ----- start at login (the tray's check item) -----------------------------
@@ -241,7 +246,7 @@ class App:
     def open_config(self) -> None:
         path = self.paths.config_file
         if not path.exists():
-            write_atomic(path, builtin_text("config.toml"))
+            write_atomic(path, builtin_text("config.toml"), private=True)  # may get feed tokens
         open_in_editor(path)
 
     def quit(self) -> None:
@@ -281,14 +286,9 @@ class App:
 
     # ----- life cycle ----------------------------------------------------------
     def run(self) -> int:
-        if sys.platform.startswith("linux"):
-            self.dbus_notifier.connect()
         self.reloader.load()
         self.timer.start()
         self.watcher.start()
-        self.controller.tick()
-        self._start_presence()
-        self._plan_calendar(timedelta(seconds=2))  # after the icon: nothing slow on its path
         self._install_signal_handlers()
         choice = choose_backend(want_tray=self.want_tray)
         log.info("tray: %s (%s)", choice.backend, choice.reason)
@@ -302,6 +302,7 @@ class App:
                     self._tray = None
                     choice = TrayChoice(None, f"the tray failed ({error})")
             if choice.backend is None and not self._quit.is_set():
+                self._ready()
                 print(
                     f"movebreak: running without a tray icon: {choice.reason}. "
                     "Reminders still come as notifications.",
@@ -314,6 +315,7 @@ class App:
             self.timer.stop()
             self.dbus_notifier.close()
             self.live_calls.stop()
+            self.calendar.stop()
             for closer in getattr(self, "_closers", []):
                 closer.close()
             self.controller.shutdown()
@@ -332,10 +334,15 @@ class App:
         self.controller.on_view(self._tray.show)
         if not self._tray.has_menu:
             log.warning("this tray backend has no menu; install PyGObject (movebreak[gtk])")
-        self._tray.run(on_ready=self._tray_ready)
+        self._tray.run(on_ready=self._ready)
 
-    def _tray_ready(self) -> None:
-        self.controller.tick()
+    def _ready(self) -> None:
+        """The icon shows (or there is none): now the parts that take a moment."""
+        if sys.platform.startswith("linux"):
+            self.dbus_notifier.connect()
+        self.controller.start_up()
+        self._start_presence()
+        self._plan_calendar(timedelta(seconds=2))
         self._refresh_today()
 
     def _install_signal_handlers(self) -> None:

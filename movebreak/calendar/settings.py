@@ -35,7 +35,7 @@ reported when loading, since a mounted folder may come and go.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,7 @@ class SourceSettings:
 
     name: str
     path: Path | None = None
-    url: str | None = None
+    url: str | None = field(default=None, repr=False)  # often carries a private token
     kind: MeetingKind | None = None
     refresh: timedelta | None = None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
@@ -70,25 +71,31 @@ def load_in_subprocess(
     *,
     now: datetime | None = None,
     timeout: float = 120.0,
+    on_start: Callable[[subprocess.Popen[str]], None] | None = None,
 ) -> LoadResult:
     """:func:`~movebreak.calendar.load.load_occurrences` in a child process.
 
     A crash or a hang of the child becomes a warning and an empty result, so the
-    caller can keep its previous occurrences.
+    caller can keep its previous occurrences. ``on_start`` gets the child, so an app
+    that quits can end a load still waiting on a slow server.
     """
     request = json.dumps(make_request(settings, cache_dir, start, end, tz, now))
     try:
-        done = subprocess.run(
-            module_command("movebreak.calendar"), env=module_env(), input=request,
-            capture_output=True,
-            text=True, timeout=timeout, check=False,
-        )
+        child = subprocess.Popen(
+            module_command("movebreak.calendar"), env=module_env(), stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if on_start is not None:
+            on_start(child)
+        stdout, stderr = child.communicate(request, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as error:
+        if "child" in locals():
+            child.kill()
+            child.communicate()
         return LoadResult((), (CalendarWarning("calendar worker", f"did not finish: {error}"),))
-    if done.returncode != 0:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+    if child.returncode != 0:
+        tail = (stderr.strip().splitlines() or ["no output"])[-1]
         return LoadResult((), (CalendarWarning("calendar worker", f"failed: {tail}"),))
-    return LoadResult.from_json(done.stdout, tz)
+    return LoadResult.from_json(stdout, tz)
 
 
 def main() -> int:

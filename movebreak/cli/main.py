@@ -215,7 +215,7 @@ def _config(args: argparse.Namespace, paths: AppPaths) -> int:
         if target.exists() and not args.force:
             print(f"{target} exists already; use --force to replace it", file=sys.stderr)
             return 1
-        write_atomic(target, builtin_text("config.toml"))
+        write_atomic(target, builtin_text("config.toml"), private=True)  # may get feed tokens
         print(f"wrote {target}")
         return 0
     if not target.exists():

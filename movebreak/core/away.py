@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from movebreak.core import timetable
+from movebreak.core import agenda, timetable
 from movebreak.core.engine import Engine, Event, Outcome, Result, minutes_text
 from movebreak.core.state import Prompt, Source, TimetableState
 
@@ -23,8 +23,8 @@ WAKE_SETTLE = timedelta(seconds=60)
 
 def went_away(engine: Engine, state: TimetableState, since: datetime) -> Result:
     """The user has been idle since ``since``: hold prompts until they are back."""
-    if state.away_since is not None:
-        return state, []
+    if state.away_since is not None or state.running is not None:
+        return state, []  # a routine done away from the keyboard is not time away
     return replace(state, away_since=since), []
 
 
@@ -33,7 +33,8 @@ def came_back(engine: Engine, state: TimetableState, now: datetime) -> Result:
     since = state.away_since
     if since is None:
         return state, []
-    away_for = now - since
+    # A routine done away from the keyboard is not time away: count from its end.
+    away_for = now - max(filter(None, (since, state.reset_anchor)))
     events: list[Event] = []
     if state.pending is not None:
         old = state.pending
@@ -53,8 +54,9 @@ def _offer_reset(engine: Engine, state: TimetableState, now: datetime,
                  away_for: timedelta) -> bool:
     config = engine.config
     after = config.away.offer_reset_after
+    in_meeting = agenda.after_busy(engine.meetings, now) > now
     return (after is not None and away_for >= after and config.reset.enabled
-            and state.running is None and not state.paused(now)
+            and state.running is None and not state.paused(now) and not in_meeting
             and timetable.in_working_hours(config, engine.tz, now))
 
 

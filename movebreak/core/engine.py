@@ -23,6 +23,8 @@ from movebreak.core.state import Prompt, Running, Source, Status, TimetableState
 # A morning routine is still worth offering this late (the app started at 09:40,
 # or the laptop woke up then); later than this it is dropped for the day.
 MORNING_GRACE = timedelta(hours=1)
+# The detail of a skip of a prompt that had not come yet (not a prompt in the history).
+SKIPPED_AHEAD = "ahead"
 # How far back a call's stand prompt is still looked for (see next_prompt).
 CUE_LOOKBACK = timedelta(minutes=15)
 # The routine an audio-only call prompts (its words are data, like every routine's).
@@ -86,11 +88,12 @@ class Engine:
             reason = f"every {minutes_text(cfg.reset.every)} of sitting"
             candidates.append(Prompt(at, cfg.reset.routine, Source.RESET, reason))
         morning = timetable.next_morning(cfg, self.tz, start, state.morning_handled, hold)
-        if morning is not None:
+        if morning is not None and not self._moved_past_work(morning):
             moved = self._free(morning)
             reason = "morning routine" if moved == morning else "morning routine, after a meeting"
             candidates.append(Prompt(moved, cfg.morning.routine, Source.MORNING, reason))
-        if (at := timetable.next_standing(cfg, self.tz, start)) is not None:
+        at = timetable.next_standing(cfg, self.tz, start)
+        if at is not None and not self._moved_past_work(at):
             candidates.append(
                 Prompt(self._free(at), cfg.standing.routine, Source.STANDING, "standing block")
             )
@@ -105,6 +108,11 @@ class Engine:
                 Prompt(cue.at, MEETING_ROUTINE, Source.MEETING, reason, until=cue.meeting.end)
             )
         return min(candidates, key=lambda p: (p.at, p.source.value), default=None)
+
+    def _moved_past_work(self, moment: datetime) -> bool:
+        """A meeting pushes ``moment`` out of the working day: then it is dropped."""
+        moved = self._free(moment)
+        return moved != moment and not timetable.in_working_hours(self.config, self.tz, moved)
 
     def _free(self, moment: datetime) -> datetime:
         """``moment``, or the end of the video / in-person meetings it falls into."""
@@ -149,7 +157,7 @@ class Engine:
         soonest = min(filter(None, moments), default=None)
         if soonest is not None and state.settle_until is not None:
             soonest = max(soonest, state.settle_until)
-        return max(soonest, now) if soonest else None
+        return max(soonest, self._free(now)) if soonest else None
 
     def status(self, state: TimetableState, now: datetime) -> Status:
         """The tray state: running beats due beats paused beats meeting beats waiting."""
@@ -164,6 +172,22 @@ class Engine:
         if agenda.current(self.meetings, now) is not None:
             return Status.MEETING
         return Status.WAITING
+
+    def start_up(self, state: TimetableState, now: datetime) -> TimetableState:
+        """A new process takes over a saved state: what fell due while it was not running
+        is dropped silently (a day the app did not run is no day of missed prompts)."""
+        last = state.checked_until
+        if last is None or now - last <= MORNING_GRACE:
+            return state
+        lookback = now - MORNING_GRACE
+        return replace(
+            state,
+            checked_until=lookback,
+            reset_anchor=max(filter(None, (state.reset_anchor, now))),
+            morning_handled=self._morning_gone(now, lookback) or state.morning_handled,
+            pending=None,
+            snoozed=None,
+        )
 
     # ----- the clock moves ---------------------------------------------------
     def advance(self, state: TimetableState, now: datetime) -> Result:
@@ -208,6 +232,8 @@ class Engine:
         ``forgive_lateness`` delivers held prompts however late (the end of a
         presentation): they were held back, not missed.
         """
+        if self._free(now) > now:  # in a video or in-person meeting: what is due waits
+            return state, events
         due: list[Prompt] = []
         after = state.checked_until or now
         for _ in range(_MAX_CATCH_UP):
@@ -228,7 +254,8 @@ class Engine:
                         detail=f"{minutes_text(now - prompt.at)} late (asleep or away)",
                     )
                 )
-            state = self._consume(state, prompt, prompt.at if punctual else now)
+            on_grid = punctual and self._held_until(prompt, now) == prompt.at
+            state = self._consume(state, prompt, prompt.at if on_grid else now)
             after = max(after, prompt.at)
         state = replace(state, checked_until=now)
         if due:
@@ -236,25 +263,37 @@ class Engine:
             events.extend(delivered)
         return state, events
 
+    def _held_until(self, prompt: Prompt, now: datetime) -> datetime:
+        """When ``prompt`` could first be shown: after the video meetings that held it."""
+        ends = [m.end for m in self.meetings if m.kind in agenda.BUSY and prompt.at < m.end <= now]
+        return max([prompt.at, *ends])
+
     @staticmethod
     def _alive(prompt: Prompt, now: datetime) -> bool:
         return prompt.until is None or now < prompt.until
 
     def _on_time(self, prompt: Prompt, now: datetime) -> bool:
-        """Whether a due prompt is still worth showing: a call's, until the call ends."""
+        """Whether a due prompt is still worth showing: a call's, until the call ends.
+
+        A prompt held back by a video meeting counts from the meeting's end.
+        """
         if prompt.until is not None:
             return now < prompt.until
+        prompt = replace(prompt, at=self._held_until(prompt, now))
         grace = self.config.prompts.late_grace
         if prompt.source is Source.MORNING:
-            if self.config.morning.first_activity:  # it waits for the user all day
-                return now.astimezone(self.tz).date() == prompt.at.astimezone(self.tz).date()
+            if self.config.morning.first_activity:  # it waits for the user, until the day ends
+                local = now.astimezone(self.tz)
+                same_day = local.date() == prompt.at.astimezone(self.tz).date()
+                return same_day and local.time() < self.config.work.end
             grace = max(grace, MORNING_GRACE)
         return now - prompt.at <= grace
 
     def _morning_gone(self, now: datetime, before: datetime) -> date | None:
         """Today's date if today's morning routine time lies before ``before`` (not offered)."""
-        if self.config.morning.first_activity:
-            return None  # it waits for the user's first moment at the computer
+        if self.config.morning.first_activity:  # it waits for the user, until the day ends
+            local = now.astimezone(self.tz)
+            return local.date() if local.time() >= self.config.work.end else None
         today = now.astimezone(self.tz).date()
         due = timetable.at_local(today, self.config.morning.at, self.tz)
         return today if due <= before else None
@@ -310,10 +349,19 @@ class Engine:
             source, rotation = Source.MANUAL, state.rotation(rid)
             state = state.rotated(rid)
         events = []
-        if state.running is not None:
-            run = state.running
+        replaced = state.running or (
+            pending if pending is not None and pending.routine != rid else None
+        )
+        if replaced is not None:
             events.append(
-                Event(Outcome.SKIPPED, now, run.routine, run.source, run.rotation, "replaced")
+                Event(
+                    Outcome.SKIPPED,
+                    now,
+                    replaced.routine,
+                    replaced.source,
+                    replaced.rotation,
+                    "replaced",
+                )
             )
         state = replace(
             state, pending=None, running=Running(rid, now, rotation, source), reset_anchor=now
@@ -344,7 +392,7 @@ class Engine:
                 return state, []
             state = self._consume(state, prompt, max(prompt.at, now))
             return state, [
-                Event(Outcome.SKIPPED, now, prompt.routine, prompt.source, detail="ahead")
+                Event(Outcome.SKIPPED, now, prompt.routine, prompt.source, detail=SKIPPED_AHEAD)
             ]
         state = replace(state, running=None, pending=None, reset_anchor=now)
         return state, [Event(Outcome.SKIPPED, now, target.routine, target.source, target.rotation)]
@@ -352,8 +400,10 @@ class Engine:
     def snooze(self, state: TimetableState, now: datetime, length: timedelta) -> Result:
         """Offer the running, pending or next prompt again after ``length``, same exercises."""
         held = state.running or state.pending
+        until = None
         if held is not None:
             routine, source, rotation = held.routine, held.source, held.rotation
+            until = held.until if isinstance(held, Prompt) else None
         else:
             upcoming = self.next_prompt(state, state.checked_until or now)
             if upcoming is None:
@@ -362,8 +412,11 @@ class Engine:
             routine, source = upcoming.routine, upcoming.source
             rotation = state.rotation(routine)
             state = state.rotated(routine)
+        if routine == MEETING_ROUTINE and until is None:  # standing for a call ends with it
+            call = agenda.audio_call_at(self.meetings, now)
+            until = call.end if call else None
         wait = minutes_text(length)
-        again = Prompt(now + length, routine, Source.SNOOZE, f"snoozed {wait}", rotation)
+        again = Prompt(now + length, routine, Source.SNOOZE, f"snoozed {wait}", rotation, until)
         state = replace(state, running=None, pending=None, snoozed=again, reset_anchor=now)
         return state, [Event(Outcome.SNOOZED, now, routine, source, rotation, wait)]
 
@@ -383,7 +436,9 @@ class Engine:
         """End a pause now; the reset count starts again from now."""
         if state.paused_until is None:
             return state, []
-        return replace(state, paused_until=None, reset_anchor=now), [Event(Outcome.RESUMED, now)]
+        handled = self._morning_gone(now, now) or state.morning_handled
+        state = replace(state, paused_until=None, reset_anchor=now, morning_handled=handled)
+        return state, [Event(Outcome.RESUMED, now)]
 
     def pause_until_tomorrow(self, now: datetime) -> datetime:
         """Midnight after ``now`` in the config's zone."""

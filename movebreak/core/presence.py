@@ -11,14 +11,16 @@ active time the same way, so time away is a natural break.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
 # A jump between the wall clock and the monotonic clock larger than this is a sleep.
 SLEEP_SLACK = timedelta(seconds=60)
-# How often to look while the user is away or something asks for quiet.
+# How often to look while the user is away (when the desktop cannot tell us the moment
+# they return) and while something asks for quiet (to notice when it ends).
 WATCH = timedelta(seconds=20)
+QUIET_WATCH = timedelta(seconds=60)
 # Never look more often than this, whatever the numbers say.
 MIN_LOOK = timedelta(seconds=5)
 
@@ -59,15 +61,21 @@ class Tracker:
     quiet: str | None = None
 
 
-def observe(tracker: Tracker, look: Look,
-            natural_break: timedelta) -> tuple[Tracker, list[PresenceEvent], timedelta]:
-    """Events since the last look, the new tracker, and how long until the next look."""
+def observe(
+    tracker: Tracker, look: Look, natural_break: timedelta, away_watch: timedelta = WATCH
+) -> tuple[Tracker, list[PresenceEvent], timedelta]:
+    """Events since the last look, the new tracker, and how long until the next look.
+
+    ``away_watch`` is how often to look while the user is away: longer when the
+    desktop itself reports their return (the shell then looks at once).
+    """
     events: list[PresenceEvent] = []
     if tracker.wall is not None and tracker.monotonic is not None:
         jump = (look.wall - tracker.wall) - timedelta(seconds=look.monotonic - tracker.monotonic)
         if jump > SLEEP_SLACK:
             events.append(PresenceEvent(PresenceKind.SLEPT, look.wall, look.wall - jump))
-            tracker = replace(tracker, away_since=None)  # the sleep covers the away time
+            # The sleep covers the time away; some idle counters (Windows) ran through it.
+            return Tracker(look.wall, look.monotonic, None, tracker.quiet), events, MIN_LOOK
     away_since = tracker.away_since
     if look.idle is not None:
         idle = timedelta(seconds=look.idle)
@@ -81,10 +89,12 @@ def observe(tracker: Tracker, look: Look,
         kind = PresenceKind.QUIET if look.quiet else PresenceKind.LOUD
         events.append(PresenceEvent(kind, look.wall, reason=look.quiet or ""))
     tracker = Tracker(look.wall, look.monotonic, away_since, look.quiet)
-    if away_since is not None or look.quiet:
-        wait = WATCH
+    if away_since is not None:
+        wait = away_watch
+    elif look.quiet:
+        wait = QUIET_WATCH
     elif look.idle is None:
         wait = natural_break
     else:
         wait = natural_break - timedelta(seconds=look.idle)
-    return tracker, events, max(MIN_LOOK, min(wait, natural_break))
+    return tracker, events, max(MIN_LOOK, min(wait, max(natural_break, QUIET_WATCH, away_watch)))

@@ -9,7 +9,7 @@ clocks change.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from movebreak.config.model import Config
 
@@ -19,8 +19,13 @@ _HORIZON_DAYS = 15
 
 
 def at_local(day: date, clock: time, tz: tzinfo) -> datetime:
-    """``clock`` on ``day`` in zone ``tz`` as an aware datetime."""
-    return datetime.combine(day, clock, tzinfo=tz)
+    """``clock`` on ``day`` in zone ``tz``, as an instant in UTC.
+
+    UTC, because Python adds timedeltas to datetimes of one zone on the wall clock:
+    ``09:50 CET + 50 min`` across a DST change would be 50 wall minutes, not 50 real
+    ones. Every instant the core computes is therefore UTC; only display converts back.
+    """
+    return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)
 
 
 def windows(config: Config, tz: tzinfo, after: datetime) -> Iterator[tuple[datetime, datetime]]:

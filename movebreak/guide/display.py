@@ -20,8 +20,14 @@ from movebreak.process import module_command, module_env
 log = logging.getLogger(__name__)
 
 
+MAX_FAILURES = 2
+
+
 class SessionDisplay(Protocol):
     """Shows a running routine; reports the buttons pressed."""
+
+    @property
+    def available(self) -> bool: ...
 
     def show(self, message: dict[str, Any]) -> None: ...
     def end(self, message: dict[str, Any]) -> None: ...
@@ -30,6 +36,8 @@ class SessionDisplay(Protocol):
 
 class NoDisplay:
     """No window: the notifications and the tray carry the routine."""
+
+    available = False
 
     def show(self, message: dict[str, Any]) -> None:
         pass
@@ -52,9 +60,16 @@ class WindowProcess:
         self._child: subprocess.Popen[bytes] | None = None
         self._ending: list[subprocess.Popen[bytes]] = []  # showing "done" before they exit
         self._lock = threading.Lock()
+        self._failures = 0  # windows that died before the user pressed anything
+
+    @property
+    def available(self) -> bool:
+        """False once the window failed twice (no Tk, no screen): notifications take over."""
+        return self._failures < MAX_FAILURES
 
     def show(self, message: dict[str, Any]) -> None:
-        self._send(message, start=True)
+        if self.available:
+            self._send(message, start=True)
 
     def end(self, message: dict[str, Any]) -> None:
         self._send(message, start=False)
@@ -122,11 +137,16 @@ class WindowProcess:
 
     def _listen(self, child: subprocess.Popen[bytes]) -> None:
         assert child.stdout is not None
+        pressed = False
         for line in child.stdout:
             action = decode_action(line)
+            pressed = pressed or action is not None
             if action is not None:
                 try:
                     self._on_action(action)
                 except Exception:
                     log.exception("timer window action failed")
-        child.wait()
+        if child.wait() != 0 and not pressed:
+            self._failures += 1
+            log.warning("the timer window could not run (exit %s)%s", child.returncode,
+                        "; following the routine by notifications" if not self.available else "")

@@ -80,9 +80,8 @@ def loads(text: str) -> TimetableState:
         running=_running(s.get("running")),
         paused_until=_when(s.get("paused_until")),
         rotations=tuple((str(k), int(v)) for k, v in s.get("rotations", [])),
-        away_since=_when(s.get("away_since")),
-        quiet_reason=s.get("quiet_reason"),
-        settle_until=_when(s.get("settle_until")),
+        # away_since, quiet_reason and settle_until describe the desktop at that moment,
+        # not the timetable: a new process looks afresh, so they are not restored.
         cue_handled=_when(s.get("cue_handled")),
     )
 

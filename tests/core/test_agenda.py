@@ -27,10 +27,9 @@ def started(engine: Engine, when: str) -> TimetableState:
 
 def test_audio_call_prompts_standing_at_its_start_and_reminds_in_long_calls():
     engine = engine_with(meeting("11:00", "11:45", MeetingKind.AUDIO, "Weekly with Sam"))
-    plan = engine.upcoming(started(engine, "10:55"), at("2026-11-30 10:55"),
-                           at("2026-11-30 12:00"))
+    plan = engine.upcoming(started(engine, "10:55"), at("2026-11-30 10:55"), at("2026-11-30 12:00"))
     stand = [p for p in plan if p.source is Source.MEETING]
-    assert [p.at.strftime("%H:%M") for p in stand] == ["11:00", "11:20", "11:40"]
+    assert [p.at.astimezone(BERLIN).strftime("%H:%M") for p in stand] == ["11:00", "11:20", "11:40"]
     assert stand[0].routine == "meeting-stand"
     assert stand[0].reason == "audio-only call: Weekly with Sam"
     assert stand[1].reason == "still in: Weekly with Sam"
@@ -64,17 +63,18 @@ def test_reset_due_in_a_video_call_comes_right_after_it():
 
 
 def test_back_to_back_meetings_push_the_reset_to_the_last_end():
-    engine = engine_with(meeting("10:30", "11:00", MeetingKind.VIDEO),
-                         meeting("11:00", "11:30", MeetingKind.IN_PERSON))
+    engine = engine_with(
+        meeting("10:30", "11:00", MeetingKind.VIDEO),
+        meeting("11:00", "11:30", MeetingKind.IN_PERSON),
+    )
     state = started(engine, "10:00")
     assert engine.next_wakeup(state, at("2026-11-30 10:00")) == at("2026-11-30 11:30")
 
 
 def test_reset_due_in_an_audio_call_restarts_the_count_at_its_end():
     engine = engine_with(meeting("10:30", "11:10", MeetingKind.AUDIO))
-    plan = engine.upcoming(started(engine, "10:00"), at("2026-11-30 10:00"),
-                           at("2026-11-30 13:00"))
-    resets = [p.at.strftime("%H:%M") for p in plan if p.source is Source.RESET]
+    plan = engine.upcoming(started(engine, "10:00"), at("2026-11-30 10:00"), at("2026-11-30 13:00"))
+    resets = [p.at.astimezone(BERLIN).strftime("%H:%M") for p in plan if p.source is Source.RESET]
     assert resets[0] == "12:00"  # 11:10 + 50 min, not 10:50 nor 11:10
 
 
@@ -101,8 +101,15 @@ def test_a_video_meeting_running_past_the_day_sends_the_reset_to_tomorrow():
 
 def test_meeting_reminder_interval_is_configurable_and_can_be_off():
     config = default_config()
-    quiet = Engine(config.__class__(**{**config.__dict__, "calendar": config.calendar.__class__(
-        audio_reminder=None)}), BERLIN, (meeting("11:00", "12:00", MeetingKind.AUDIO),))
+    quiet = Engine(
+        config.__class__(
+            **{**config.__dict__, "calendar": config.calendar.__class__(audio_reminder=None)}
+        ),
+        BERLIN,
+        (meeting("11:00", "12:00", MeetingKind.AUDIO),),
+    )
     plan = quiet.upcoming(started(quiet, "10:55"), at("2026-11-30 10:55"), at("2026-11-30 12:00"))
-    assert [p.at.strftime("%H:%M") for p in plan if p.source is Source.MEETING] == ["11:00"]
+    assert [
+        p.at.astimezone(BERLIN).strftime("%H:%M") for p in plan if p.source is Source.MEETING
+    ] == ["11:00"]
     assert timedelta(minutes=20) == default_config().calendar.audio_reminder

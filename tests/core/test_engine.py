@@ -30,10 +30,13 @@ def outcomes(events) -> list[tuple[Outcome, str | None]]:
 
 def test_monday_plan_has_morning_then_resets_inside_working_hours(engine):
     plan = engine.upcoming(TimetableState(), at("2026-11-30 00:00"), at("2026-11-30 23:59"))
-    assert [(p.at.strftime("%H:%M"), p.routine) for p in plan[:3]] == [
-        ("09:00", "morning"), ("09:50", "reset"), ("10:40", "reset")]
+    assert [(p.at.astimezone(BERLIN).strftime("%H:%M"), p.routine) for p in plan[:3]] == [
+        ("09:00", "morning"),
+        ("09:50", "reset"),
+        ("10:40", "reset"),
+    ]
     assert all(at("2026-11-30 09:00") <= p.at < at("2026-11-30 18:00") for p in plan)
-    assert plan[-1].at.strftime("%H:%M") == "17:20"  # 18:10 would be after hours
+    assert plan[-1].at.astimezone(BERLIN).strftime("%H:%M") == "17:20"  # 18:10 would be after hours
 
 
 def test_weekend_plan_is_empty(engine):
@@ -41,21 +44,32 @@ def test_weekend_plan_is_empty(engine):
 
 
 def test_working_days_and_hours_from_config():
-    config = config_from_text('[work]\ndays = ["sat"]\nstart = "10:00"\nend = "11:00"\n'
-                              '[morning]\nenabled = false\n[reset]\nevery = "20m"\n', "c.toml")
-    plan = Engine(config, BERLIN).upcoming(TimetableState(), at("2026-11-27 00:00"),
-                                           at("2026-12-06 00:00"))
-    assert [p.at for p in plan] == [at("2026-11-28 10:20"), at("2026-11-28 10:40"),
-                                    at("2026-12-05 10:20"), at("2026-12-05 10:40")]
+    config = config_from_text(
+        '[work]\ndays = ["sat"]\nstart = "10:00"\nend = "11:00"\n'
+        '[morning]\nenabled = false\n[reset]\nevery = "20m"\n',
+        "c.toml",
+    )
+    plan = Engine(config, BERLIN).upcoming(
+        TimetableState(), at("2026-11-27 00:00"), at("2026-12-06 00:00")
+    )
+    assert [p.at for p in plan] == [
+        at("2026-11-28 10:20"),
+        at("2026-11-28 10:40"),
+        at("2026-12-05 10:20"),
+        at("2026-12-05 10:40"),
+    ]
 
 
 def test_dst_change_keeps_wall_clock_times_and_real_intervals(engine):
     # Europe/Berlin leaves summer time on Sunday 2026-10-25; Monday stays at 09:00 local.
     plan = engine.upcoming(TimetableState(), at("2026-10-23 12:00"), at("2026-10-26 10:00"))
     monday = [p for p in plan if p.at.date().isoformat() == "2026-10-26"]
-    assert [p.at.strftime("%H:%M %z") for p in monday] == ["09:00 +0100", "09:50 +0100"]
+    assert [p.at.astimezone(BERLIN).strftime("%H:%M %z") for p in monday] == [
+        "09:00 +0100",
+        "09:50 +0100",
+    ]
     friday = [p for p in plan if p.at.date().isoformat() == "2026-10-23"]
-    assert friday[0].at.utcoffset() == timedelta(hours=2)
+    assert friday[0].at.astimezone(BERLIN).utcoffset() == timedelta(hours=2)
     gaps = {b.at - a.at for a, b in pairwise(friday)}
     assert gaps == {timedelta(minutes=50)}
 
@@ -129,8 +143,9 @@ def test_pause_holds_everything_and_does_not_replay(engine):
 
 def test_resume_brings_the_timetable_back_now(engine):
     state = started(engine, "2026-11-30 10:00")
-    state, _ = engine.pause(state, at("2026-11-30 10:10"), engine.pause_until_tomorrow(
-        at("2026-11-30 10:10")))
+    state, _ = engine.pause(
+        state, at("2026-11-30 10:10"), engine.pause_until_tomorrow(at("2026-11-30 10:10"))
+    )
     assert state.paused_until == at("2026-12-01 00:00")
     state, events = engine.resume(state, at("2026-11-30 11:00"))
     assert outcomes(events) == [(Outcome.RESUMED, None)]
@@ -218,11 +233,15 @@ def test_clock_set_back_does_not_wait_for_the_old_future(engine):
 
 
 def test_standing_blocks_alternate_when_enabled():
-    config = config_from_text('[standing]\nenabled = true\nsit = "30m"\nstand = "30m"\n'
-                              '[reset]\nenabled = false\n[morning]\nenabled = false\n', "c.toml")
-    plan = Engine(config, BERLIN).upcoming(TimetableState(), at("2026-11-30 08:00"),
-                                           at("2026-11-30 12:00"))
-    assert [p.at.strftime("%H:%M") for p in plan] == ["09:30", "10:30", "11:30"]
+    config = config_from_text(
+        '[standing]\nenabled = true\nsit = "30m"\nstand = "30m"\n'
+        "[reset]\nenabled = false\n[morning]\nenabled = false\n",
+        "c.toml",
+    )
+    plan = Engine(config, BERLIN).upcoming(
+        TimetableState(), at("2026-11-30 08:00"), at("2026-11-30 12:00")
+    )
+    assert [p.at.astimezone(BERLIN).strftime("%H:%M") for p in plan] == ["09:30", "10:30", "11:30"]
     assert {p.routine for p in plan} == {"standing-block"}
 
 

@@ -43,8 +43,9 @@ def test_a_jump_between_wall_and_monotonic_clocks_is_a_sleep():
 
 
 def test_quiet_starts_and_ends():
-    tracker, events, _ = observe(Tracker(), Look(at("2026-11-30 10:00"), 1.0, 1.0, "fullscreen"),
-                                 BREAK)
+    tracker, events, _ = observe(
+        Tracker(), Look(at("2026-11-30 10:00"), 1.0, 1.0, "fullscreen"), BREAK
+    )
     assert kinds(events) == [PresenceKind.QUIET] and events[0].reason == "fullscreen"
     tracker, events, _ = observe(tracker, Look(at("2026-11-30 10:30"), 1801.0, 1.0), BREAK)
     assert kinds(events) == [PresenceKind.LOUD]
@@ -120,7 +121,8 @@ def test_first_activity_morning_meets_the_user_when_they_sit_down():
     assert events == []  # nobody there at 07:00
     state, events = away.came_back(eng, state, at("2026-11-30 08:12"))
     assert [(e.outcome, e.routine) for e in events if e.outcome is Outcome.PROMPTED] == [
-        (Outcome.PROMPTED, "morning")]
+        (Outcome.PROMPTED, "morning")
+    ]
     # and the app started at 08:40 on a day it has not run yet offers it too
     later, events = eng.advance(TimetableState(), at("2026-12-01 08:40"))
     assert [e.routine for e in events] == ["morning"]

@@ -24,10 +24,10 @@ def test_nothing_fires_while_away_and_coming_back_offers_a_reset(launch, desktop
     wait_until(lambda: desktop.idle_ms() > 9000 or None, 12, "nine idle seconds")
     assert not [n for n in desktop.notifications() if n.summary.startswith("2-minute reset")]
     back = time.monotonic()
-    desktop.move_mouse(40, 40, relative=True)  # the user is back
+    desktop.key("shift")  # the user is back (a key: raw input, as a real keyboard sends)
     note = desktop.wait_for_notification(lambda n: n.summary.startswith("2-minute reset"),
                                          timeout=30)
-    assert note.received_at - back < 25  # noticed at the next look (every 20 s while away)
+    assert note.received_at - back < 3  # the desktop reports the return at once
     icon_shows(desktop, Status.DUE, artifacts, "welcome-back")
 
 
@@ -59,5 +59,6 @@ def test_a_fullscreen_window_holds_prompts_until_it_closes(launch, desktop, arti
         slides.terminate()
         slides.wait(timeout=5)
     after = time.monotonic()
-    note = desktop.wait_for_notification(lambda n: n.received_at > after, timeout=30)
+    # the end of the quiet is noticed at the next look: at most a minute (QUIET_WATCH)
+    note = desktop.wait_for_notification(lambda n: n.received_at > after, timeout=70)
     assert note.summary.startswith("2-minute reset")  # right after, once

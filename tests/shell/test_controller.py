@@ -26,7 +26,7 @@ def rig(tmp_path):
                             timer, lambda s: save_state(state_file, s))
     events = []
     controller.on_event(events.append)
-    controller.tick()
+    controller.start_up()
     return controller, clock, timer, notifier, events, state_file
 
 

@@ -22,7 +22,7 @@ def rig(tmp_path):
                             timer, lambda s: None)
     history = HistoryRecorder(tmp_path / "history.sqlite3", lambda: config, lambda: BERLIN)
     controller.on_event(history)
-    controller.tick()
+    controller.start_up()
     return controller, clock, timer, history
 
 
