@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from movebreak.config.errors import ConfigError
+from movebreak.config.errors import ConfigError, Problem
 from movebreak.config.loader import config_from_text, default_config
 from movebreak.config.model import Config
 
@@ -37,11 +37,15 @@ class ConfigReloader:
     def load(self) -> Config | None:
         """Load now; returns the config it used, or None when the file is broken."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = self.path.read_bytes().decode("utf-8")  # as written: no newline translation
         except FileNotFoundError:
             text = None
         except (OSError, UnicodeDecodeError) as error:
             log.error("cannot read %s: %s", self.path, error)
+            if isinstance(error, UnicodeDecodeError) and self._last_digest != "not-utf-8":
+                self._last_digest = "not-utf-8"  # say it once, like any broken edit
+                self._failed(ConfigError([Problem("", "not UTF-8 text; save it as UTF-8",
+                                                  str(self.path), 1)]))
             return None
         digest = hashlib.sha256((text or "").encode()).hexdigest()
         if digest == self._last_digest:

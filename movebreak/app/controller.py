@@ -253,6 +253,7 @@ class Controller:
                 self._engine, self._state, event.reason
             ),
             PresenceKind.LOUD: lambda n: away.quiet_ended(self._engine, self._state, n),
+            PresenceKind.CLOCK_BACK: lambda n: self._engine.advance(self._state, n),
         }
         self._apply(operations[event.kind])
 

@@ -15,7 +15,8 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from movebreak.config.model import Config
-from movebreak.core.engine import SKIPPED_AHEAD, Event, Outcome
+from movebreak.core.engine import Event, Outcome
+from movebreak.core.events import SKIPPED_AHEAD
 from movebreak.core.state import Source
 from movebreak.core.stats import summarize, today_line
 from movebreak.history import EventKind, HistoryError, HistoryStore

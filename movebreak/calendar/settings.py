@@ -34,6 +34,7 @@ reported when loading, since a mounted folder may come and go.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -185,7 +186,8 @@ class _Problems:
 
 
 def _show(value: object) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+    """A value as the user wrote it, on one line (newlines and NULs escaped)."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
 
 
 def _duration(value: object, minimum: timedelta | None = None) -> timedelta:
@@ -383,7 +385,7 @@ def _rules(value: object, names: set[str], problems: _Problems) -> tuple[RuleSet
                     re.compile(regex)
                 except re.error as error:
                     problems.add(f"{key}.regex", f"not a valid regular expression: {error}")
-        if calendar is not None and calendar not in names:
+        if calendar is not None and (not isinstance(calendar, str) or calendar not in names):
             problems.add(f"{key}.calendar", f"no source is named {_show(calendar)}")
         if match is None and regex is None and calendar is None:
             problems.add(key, "give match, regex or calendar to say which events the rule is for")

@@ -19,6 +19,7 @@ from movebreak.config.model import Config
 from movebreak.config.validate import build_config
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+_END_OF_DOCUMENT = re.compile(r"\(at end of document\)")
 
 
 def builtin_text(name: str) -> str:
@@ -44,8 +45,8 @@ def parse_toml(text: str, path: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _TOML_POSITION.search(message)
-        line = int(match.group(1)) if match else 0
-        clean = _TOML_POSITION.sub("", message).strip()
+        line = int(match.group(1)) if match else max(1, len(text.splitlines()))
+        clean = _END_OF_DOCUMENT.sub("", _TOML_POSITION.sub("", message)).strip()
         raise ConfigError([Problem("", f"not valid TOML: {clean}", path, line)]) from None
 
 
@@ -77,7 +78,7 @@ def default_config() -> Config:
 def load_config(path: Path) -> Config:
     """The config at ``path``, or the defaults when there is no file there."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # as written: no newline translation
     except FileNotFoundError:
         return default_config()
     except (OSError, UnicodeDecodeError) as error:

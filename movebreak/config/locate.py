@@ -58,9 +58,12 @@ def key_lines(text: str) -> dict[str, int]:
 
 
 def line_of(key: str, lines: dict[str, int]) -> int:
-    """The line of ``key`` or of its nearest parent; 0 when nothing matches."""
+    """The line of ``key``, of its nearest parent, or of the first key under it; else 1."""
     while key:
         if key in lines:
             return lines[key]
+        below = [n for k, n in lines.items() if k.startswith((key + ".", key + "["))]
+        if below:
+            return min(below)
         key = _INDEX.sub("", key) if _INDEX.search(key) else key.rpartition(".")[0]
-    return 0
+    return 1

@@ -7,6 +7,7 @@ read well to a person ("expected a duration such as "45m" or "1h30m", got
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import time, timedelta
@@ -84,7 +85,8 @@ class _Reader:
 
 
 def _show(value: object) -> str:
-    return f'"{value}"' if isinstance(value, str) else repr(value)
+    """A value as the user wrote it, on one line (newlines and NULs escaped)."""
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
 
 
 def _bool(value: object) -> bool:

@@ -6,13 +6,20 @@ and the formatter prints them back the same way.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)", re.IGNORECASE)
+_LONGEST = timedelta(days=366)
 _WHOLE = re.compile(r"^\s*(?:\d+(?:\.\d+)?\s*[hms]\s*)+$", re.IGNORECASE)
+
+
+def _quoted(value: object) -> str:
+    """The value as typed, quoted on one line (a newline in it is shown as \\n)."""
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 class DurationError(ValueError):
@@ -22,10 +29,12 @@ class DurationError(ValueError):
 def parse_duration(text: str) -> timedelta:
     """Parse "45m", "1h30m", "90s", "1.5h" into a positive timedelta."""
     if not isinstance(text, str) or not _WHOLE.match(text):
-        raise DurationError(f'expected a duration such as "45m" or "1h30m", got "{text}"')
+        raise DurationError(f'expected a duration such as "45m" or "1h30m", got {_quoted(text)}')
     seconds = sum(float(n) * _UNIT_SECONDS[u.lower()] for n, u in _PART.findall(text))
     if seconds <= 0:
-        raise DurationError(f'expected a duration longer than zero, got "{text}"')
+        raise DurationError(f'expected a duration longer than zero, got {_quoted(text)}')
+    if seconds > _LONGEST.total_seconds():
+        raise DurationError(f'expected a duration of at most a year, got {_quoted(text)}')
     return timedelta(seconds=seconds)
 
 
@@ -58,7 +67,8 @@ class DurationRange:
     def parse(cls, text: str) -> DurationRange:
         """Parse "45s", "5m" or a range "30-45s" (the unit may be on both ends)."""
         if not isinstance(text, str):
-            raise DurationError(f'expected a duration such as "45s" or "30-45s", got "{text}"')
+            raise DurationError(
+                f'expected a duration such as "45s" or "30-45s", got {_quoted(text)}')
         if "-" not in text:
             single = parse_duration(text)
             return cls(single, single)
@@ -71,10 +81,10 @@ class DurationRange:
             low, high = parse_duration(left), parse_duration(right)
         except DurationError:
             raise DurationError(
-                f'expected a duration such as "45s" or "30-45s", got "{text}"'
+                f'expected a duration such as "45s" or "30-45s", got {_quoted(text)}'
             ) from None
         if low > high:
-            raise DurationError(f'the range "{text}" runs backwards')
+            raise DurationError(f'the range {_quoted(text)} runs backwards')
         return cls(low, high)
 
     def spoken(self) -> str:
@@ -99,18 +109,18 @@ class RepRange:
     def parse(cls, value: str | int) -> RepRange:
         """Parse 12, "12" or "10-15"."""
         if isinstance(value, bool):
-            raise DurationError(f'expected a rep count such as 12 or "10-15", got "{value}"')
+            raise DurationError(f'expected a rep count such as 12 or "10-15", got {_quoted(value)}')
         if isinstance(value, int):
             if value <= 0:
                 raise DurationError(f"expected a positive rep count, got {value}")
             return cls(value, value)
         match = re.fullmatch(r"\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?", str(value))
         if not match:
-            raise DurationError(f'expected a rep count such as 12 or "10-15", got "{value}"')
+            raise DurationError(f'expected a rep count such as 12 or "10-15", got {_quoted(value)}')
         low = int(match.group(1))
         high = int(match.group(2) or low)
         if low <= 0 or low > high:
-            raise DurationError(f'expected a rep range such as 10-15, got "{value}"')
+            raise DurationError(f'expected a rep range such as 10-15, got {_quoted(value)}')
         return cls(low, high)
 
     def spoken(self) -> str:

@@ -31,6 +31,8 @@ from movebreak.core.user_actions import UserActions
 MORNING_GRACE = timedelta(hours=1)
 # How far back a call's stand prompt is still looked for (see next_prompt).
 CUE_LOOKBACK = timedelta(minutes=15)
+# A gap longer than this (a long holiday asleep, a clock jumping years) starts afresh.
+LONG_GAP = timedelta(days=1)
 # Guards the catch-up loop in ``advance`` against any rule that fails to move on.
 _MAX_CATCH_UP = 500
 
@@ -77,8 +79,9 @@ class Engine(UserActions):
         if cue is not None and MEETING_ROUTINE in cfg.routines:
             title = cue.meeting.title or "an audio-only call"
             reason = f"{'still in' if cue.reminder else 'audio-only call'}: {title}"
+            cue_at = max(cue.at, hold) if hold else cue.at  # a pause holds calls' prompts too
             candidates.append(
-                Prompt(cue.at, MEETING_ROUTINE, Source.MEETING, reason, until=cue.meeting.end)
+                Prompt(cue_at, MEETING_ROUTINE, Source.MEETING, reason, until=cue.meeting.end)
             )
         return min(candidates, key=lambda p: (p.at, p.source.value), default=None)
 
@@ -173,6 +176,8 @@ class Engine(UserActions):
                 reset_anchor=now,
                 morning_handled=self._morning_gone(now, now - MORNING_GRACE),
             )
+        elif now - state.checked_until > LONG_GAP:  # days asleep, or a clock set years ahead
+            state = self.start_up(state, now)  # no pile of "missed" rows: a fresh start
         elif now < state.checked_until:  # the clock went back: do not wait for the old future
             anchor = min(filter(None, (state.reset_anchor, now)))
             state = replace(state, checked_until=now, reset_anchor=anchor)

@@ -62,7 +62,7 @@ def next_reset(
     every = config.reset.every
     for start, end in windows(config, tz, after):
         base = max(anchor, start) if anchor is not None else start
-        due = base + every
+        due = base.astimezone(UTC) + every  # real minutes, whatever zone ``anchor`` is in
         if due < end:
             return due
     return None
