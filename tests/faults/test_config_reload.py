@@ -96,7 +96,8 @@ def test_the_watcher_survives_binary_garbage_and_says_which_file(tmp_path: Path,
         used.append(config)
         changed.set()
 
-    reloader = ConfigReloader(path, use, lambda _error: changed.set())
+    failures: list[ConfigError] = []
+    reloader = ConfigReloader(path, use, failures.append)
     watcher = ConfigWatcher(path, reloader.load)
     path.parent.mkdir(parents=True)
     path.write_text(GOOD)
@@ -108,6 +109,7 @@ def test_the_watcher_survives_binary_garbage_and_says_which_file(tmp_path: Path,
             path.write_bytes(b"\x00\xff\xfe garbage \x80")
             assert not changed.wait(1.0), "binary garbage must not be used as a config"
         assert any(str(path) in r.getMessage() for r in caplog.records), caplog.text
+        assert len(failures) == 1 and "not UTF-8" in str(failures[0])  # one notification
         assert used[-1].reset.every == timedelta(minutes=20)
         path.write_text('[reset]\nevery = "25m"\n')
         assert changed.wait(3), "a good save after garbage was not picked up"
