@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -13,10 +13,7 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """The computer's clock, in the timetable's zone."""
-
-    def __init__(self, tz: tzinfo) -> None:
-        self.tz = tz
+    """The computer's clock, in UTC: the core converts to the timetable's zone itself."""
 
     def now(self) -> datetime:
-        return datetime.now(self.tz)
+        return datetime.now(UTC)

@@ -13,13 +13,13 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import timedelta, tzinfo
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from movebreak.app.calendar_feed import CalendarFeed
-from movebreak.app.clock import Clock
+from movebreak.app.clock import Clock, SystemClock
 from movebreak.app.config_watch import ConfigReloader, ConfigWatcher
 from movebreak.app.controller import Controller
 from movebreak.app.history_sink import HistoryRecorder
@@ -45,13 +45,6 @@ from movebreak.storage.state_store import load_state, save_state
 from movebreak.tray.backend import TrayChoice, apply, choose_backend
 
 log = logging.getLogger(__name__)
-
-
-class UtcClock:
-    """The system clock in UTC; the engine converts to the timetable's zone itself."""
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 def resolve_timezone(config: Config) -> tzinfo:
@@ -104,7 +97,7 @@ class App:
         notifier = FallbackNotifier([self.dbus_notifier, PlyerNotifier(icon), LogNotifier()])
         self.timer = SchedulerWakeup(self._wake)
         config = default_config()
-        self.clock = clock or UtcClock()
+        self.clock = clock or SystemClock()
         self.controller = Controller(
             Engine(config, resolve_timezone(config)),
             load_state(paths.state_file),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
@@ -28,9 +28,6 @@ class Notifier(Protocol):
     name: str
 
     def show(self, notice: Notice) -> bool: ...
-
-
-ActionHandler = Callable[[str], None]
 
 
 class FallbackNotifier:

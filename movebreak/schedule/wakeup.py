@@ -50,35 +50,20 @@ class SchedulerWakeup:
         log.debug("next wake-up at %s", when.isoformat())
 
     def _run(self) -> None:
-        try:
-            self._callback()
-        except Exception:  # keep the scheduler alive; the log has the traceback
-            log.exception("wake-up failed")
+        _guarded("wake-up", self._callback)()
 
     def once(self, name: str, when: datetime, callback: Callable[[], None]) -> None:
         """Run ``callback`` once at ``when``; naming the same job again moves it."""
-
-        def run() -> None:
-            try:
-                callback()
-            except Exception:
-                log.exception("%s failed", name)
-
-        self._scheduler.add_job(run, "date", run_date=when, id=name, replace_existing=True)
+        self._scheduler.add_job(
+            _guarded(name, callback), "date", run_date=when, id=name, replace_existing=True
+        )
 
     def repeat(
         self, name: str, every: timedelta, callback: Callable[[], None], first: datetime
     ) -> None:
         """Run ``callback`` at ``first``, then every ``every`` (a calendar refresh)."""
-
-        def run() -> None:
-            try:
-                callback()
-            except Exception:
-                log.exception("%s failed", name)
-
         self._scheduler.add_job(
-            run,
+            _guarded(name, callback),
             "interval",
             seconds=every.total_seconds(),
             start_date=first,
@@ -89,3 +74,15 @@ class SchedulerWakeup:
     def stop(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+
+
+def _guarded(name: str, callback: Callable[[], None]) -> Callable[[], None]:
+    """``callback`` that logs its failure instead of raising: the scheduler stays alive."""
+
+    def run() -> None:
+        try:
+            callback()
+        except Exception:
+            log.exception("%s failed", name)
+
+    return run
