@@ -253,7 +253,9 @@ class Controller:
                 self._engine, self._state, event.reason
             ),
             PresenceKind.LOUD: lambda n: away.quiet_ended(self._engine, self._state, n),
-            PresenceKind.CLOCK_BACK: lambda n: self._engine.advance(self._state, n),
+            PresenceKind.CLOCK_BACK: lambda n: away.clock_set_back(
+                self._engine, self._state, n, (event.since or n) - event.at
+            ),
         }
         self._apply(operations[event.kind])
 

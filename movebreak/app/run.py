@@ -38,6 +38,8 @@ from movebreak.guide.messages import WindowAction
 from movebreak.notify.base import FallbackNotifier, LogNotifier
 from movebreak.notify.dbus_notifier import DBusNotifier
 from movebreak.notify.plyer_notifier import PlyerNotifier
+from movebreak.schedule.clock_watch import ClockWatch
+from movebreak.schedule.clock_watch import detect as detect_clock_watch
 from movebreak.schedule.wakeup import SchedulerWakeup
 from movebreak.storage.atomic import write_atomic
 from movebreak.storage.paths import AppPaths
@@ -114,6 +116,7 @@ class App:
         self.calendar = CalendarFeed(paths.cache_dir / "calendar", self._meetings_changed)
         self.live_calls = LiveCalls(self.clock.now, self._meetings_changed)
         self.presence: PresenceWatch | None = None
+        self.clock_watch: ClockWatch | None = None
         self.autostart = detect_autostart(paths.data_dir)
         self.controller.on_event(self._refresh_today)
         self.reloader = ConfigReloader(paths.config_file, self._use_config, self._config_failed)
@@ -131,6 +134,11 @@ class App:
         if self.presence is not None:
             self.presence.look()
         self.controller.tick()
+
+    def _clock_changed(self) -> None:
+        """The wall clock was set or the machine resumed: jobs and presence, looked at now."""
+        self.timer.wakeup()
+        self._wake()
 
     def _start_presence(self) -> None:
         """Idle time and quiet signals, read in-process at the moments that matter."""
@@ -304,6 +312,8 @@ class App:
                 )
                 self._quit.wait()
         finally:
+            if self.clock_watch is not None:
+                self.clock_watch.stop()
             self.watcher.stop()
             self.timer.stop()
             self.dbus_notifier.close()
@@ -335,6 +345,9 @@ class App:
             self.dbus_notifier.connect()
         self.controller.start_up()
         self._start_presence()
+        self.clock_watch = detect_clock_watch()
+        if self.clock_watch is not None:
+            self.clock_watch.start(self._clock_changed)
         self._plan_calendar(timedelta(seconds=2))
         self._refresh_today()
 

@@ -7,6 +7,10 @@
   (``WAKE_SETTLE``) and no return offer follows: a sleep is not a coffee break.
 * Quiet (a fullscreen window, do-not-disturb): prompts wait and come right after,
   once, however late.
+* The wall clock set back while awake (an NTP correction, a user fixing the time):
+  what counts real minutes (the reset count, a snooze, a pause) moves back with it,
+  so the next reset still comes the configured minutes after the last movement;
+  what follows the wall clock (working hours, meetings, the morning) stays put.
 """
 
 from __future__ import annotations
@@ -70,6 +74,32 @@ def slept(engine: Engine, state: TimetableState, start: datetime, end: datetime)
     state = replace(state, away_since=None, pending=None, reset_anchor=anchor,
                     settle_until=end + WAKE_SETTLE)
     return state, events
+
+
+def clock_set_back(engine: Engine, state: TimetableState, now: datetime,
+                   step: timedelta) -> Result:
+    """The wall clock went back by ``step`` at ``now``: keep real durations, then plan."""
+
+    def back(moment: datetime | None) -> datetime | None:
+        return None if moment is None else moment - step
+
+    snoozed = state.snoozed
+    if snoozed is not None:
+        snoozed = replace(snoozed, at=snoozed.at - step)
+    running = state.running
+    if running is not None:
+        running = replace(running, started=running.started - step)
+    state = replace(
+        state,
+        checked_until=min(filter(None, (back(state.checked_until), now))),
+        reset_anchor=back(state.reset_anchor),
+        snoozed=snoozed,
+        running=running,
+        paused_until=back(state.paused_until),
+        away_since=back(state.away_since),
+        settle_until=back(state.settle_until),
+    )
+    return engine.advance(state, now)
 
 
 def quiet_started(engine: Engine, state: TimetableState, reason: str) -> Result:

@@ -29,7 +29,7 @@ class PresenceKind(Enum):
     AWAY = "away"  # idle for at least the natural break, since ``since``
     BACK = "back"  # active again after being away since ``since``
     SLEPT = "slept"  # the machine slept from ``since`` to ``at``
-    CLOCK_BACK = "clock_back"  # the wall clock was set back: plan again from now
+    CLOCK_BACK = "clock_back"  # the wall clock was set back from ``since`` to ``at``
     QUIET = "quiet"  # something asks for quiet (``reason``)
     LOUD = "loud"  # the quiet is over
 
@@ -78,7 +78,7 @@ def observe(
             # The sleep covers the time away; some idle counters (Windows) ran through it.
             return Tracker(look.wall, look.monotonic, None, tracker.quiet), events, MIN_LOOK
         if jump < -SLEEP_SLACK:
-            events.append(PresenceEvent(PresenceKind.CLOCK_BACK, look.wall))
+            events.append(PresenceEvent(PresenceKind.CLOCK_BACK, look.wall, look.wall - jump))
     away_since = tracker.away_since
     if look.idle is not None:
         idle = timedelta(seconds=look.idle)

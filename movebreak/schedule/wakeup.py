@@ -49,6 +49,11 @@ class SchedulerWakeup:
         self._scheduler.add_job(self._run, "date", run_date=when, id=_JOB, replace_existing=True)
         log.debug("next wake-up at %s", when.isoformat())
 
+    def wakeup(self) -> None:
+        """Look at the jobs again now: the wall clock moved under them (see clock_watch)."""
+        if self._scheduler.running:
+            self._scheduler.wakeup()
+
     def _run(self) -> None:
         _guarded("wake-up", self._callback)()
 

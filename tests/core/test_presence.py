@@ -42,6 +42,25 @@ def test_a_jump_between_wall_and_monotonic_clocks_is_a_sleep():
     assert events[0].since == at("2026-11-30 10:02")  # 3 h 2 min of wall, 2 min awake
 
 
+def test_a_wall_clock_set_back_says_from_when_to_when():
+    tracker, _, _ = observe(Tracker(), Look(at("2026-11-30 10:00"), 100.0, 1.0), BREAK)
+    tracker, events, _ = observe(tracker, Look(at("2026-11-30 09:10"), 700.0, 1.0), BREAK)
+    assert kinds(events) == [PresenceKind.CLOCK_BACK]
+    assert events[0].since == at("2026-11-30 10:10") and events[0].at == at("2026-11-30 09:10")
+
+
+def test_a_clock_set_back_moves_real_durations_but_not_the_working_day():
+    engine = Engine(default_config(), BERLIN)
+    state, _ = engine.advance(TimetableState(), at("2026-11-30 10:00"))
+    state, _ = engine.done(state, at("2026-11-30 10:00"))
+    state, _ = engine.pause(state, at("2026-11-30 10:05"), at("2026-11-30 10:35"))
+    state, _ = away.clock_set_back(engine, state, at("2026-11-30 09:10"), timedelta(hours=1))
+    assert state.reset_anchor == at("2026-11-30 09:00")
+    assert state.paused_until == at("2026-11-30 09:35")
+    assert state.morning_handled == at("2026-11-30 10:00").date()
+    assert engine.next_wakeup(state, at("2026-11-30 09:10")) == at("2026-11-30 09:35")
+
+
 def test_quiet_starts_and_ends():
     tracker, events, _ = observe(
         Tracker(), Look(at("2026-11-30 10:00"), 1.0, 1.0, "fullscreen"), BREAK

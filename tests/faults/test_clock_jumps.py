@@ -5,11 +5,11 @@ DST on the plan of a normal day, and a sleep seen by the presence watch. Missing
 added here:
 
 * the whole shell (controller, presence watch, a timer that fires by the wall clock
-  as APScheduler's date jobs do) while the wall clock is stepped forward with the
-  machine awake (an NTP correction, a user setting the clock). A clock stepped *back*
-  is a known gap: APScheduler's date jobs wait for the old wall-clock time, so the
-  first prompt after the step can come up to the step's length late (open in
-  issue 8: scheduling on the monotonic clock);
+  as APScheduler's date jobs do) while the wall clock is stepped forward or back with
+  the machine awake (an NTP correction, a user setting the clock). The app hears of a
+  step at once (``schedule/clock_watch.py``: the kernel cancels a timerfd when the
+  clock is set), looks, and plans again: a step back must not delay the next prompt
+  by the step's length, nor bring one early;
 * a working window that spans the DST change (night shifts, "all day" configs);
 * a weekend sleep across the DST change;
 * a clock that jumps years forward (a dead RTC battery, then NTP);
@@ -62,6 +62,13 @@ class Laptop:
         self.controller.start_up()
         self.watch.look()
 
+    def set_clock(self, step: timedelta) -> None:
+        """Step the wall clock; the app is told at once, as ``ClockWatch`` tells it."""
+        self.offset += step
+        self.clock.current = self.start + timedelta(seconds=self.real) + self.offset
+        self.watch.look()
+        self.controller.tick()
+
     def _plan_look(self, when: datetime, look: object) -> None:
         self.look = (when, look)
 
@@ -91,6 +98,30 @@ def test_a_clock_stepped_forward_three_hours_is_one_calm_wake() -> None:
     assert all(b - a >= 49 for a, b in pairwise(laptop.prompts)), laptop.prompts
     assert laptop.prompts and laptop.prompts[0] <= 20 + 50 + 2, laptop.prompts
     assert not any(20 < p < 21 for p in laptop.prompts), "a prompt right after the jump"
+
+
+@pytest.mark.parametrize("step", [timedelta(minutes=10), timedelta(hours=1)])
+def test_a_clock_stepped_back_keeps_resets_every_interval_of_real_time(step: timedelta) -> None:
+    laptop = Laptop(at("2026-11-30 10:00"))
+    laptop.run(1)
+    laptop.controller.done()  # the last movement: real minute 1
+    laptop.run(19)
+    laptop.set_clock(-step)
+    laptop.run(120)
+    assert laptop.prompts, "no prompt after the clock was set back"
+    assert 1 + 50 - 1 <= laptop.prompts[0] <= 1 + 50 + 1, laptop.prompts
+    assert all(b - a >= 49 for a, b in pairwise(laptop.prompts)), laptop.prompts
+
+
+def test_a_clock_set_back_during_a_snooze_keeps_the_snooze_in_real_minutes() -> None:
+    laptop = Laptop(at("2026-11-30 10:00"))
+    laptop.run(51)
+    assert laptop.prompts, "the first reset did not come"
+    laptop.controller.snooze(timedelta(minutes=10))  # back at real minute 61
+    laptop.run(4)
+    laptop.set_clock(-timedelta(hours=2))
+    laptop.run(10)
+    assert len(laptop.prompts) == 2 and 60 <= laptop.prompts[1] <= 62, laptop.prompts
 
 
 @pytest.mark.parametrize("day", ["2026-03-29", "2026-10-25"])  # Europe/Berlin: 02:00 -> 03:00

@@ -1,0 +1,124 @@
+"""Hear at once when the wall clock is set or the machine resumes, without polling.
+
+The scheduler keeps its jobs in wall-clock time (the core's instants are UTC) but waits
+with the monotonic clock, so a clock set *back* by an hour would hold the next prompt
+an hour, and after a resume the wait still counts only the time awake. Linux tells a
+process about both: a ``timerfd`` on ``CLOCK_REALTIME`` armed with
+``TFD_TIMER_CANCEL_ON_SET`` is cancelled (its ``read`` fails with ``ECANCELED``) on
+every discontinuous change of the wall clock, and resuming from suspend counts as one.
+One thread blocks on that descriptor all day; it wakes only on such a change.
+
+Elsewhere there is no watch (``detect`` returns None): a step back is then noticed at
+the next planned look (see README, pitfalls).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import logging
+import os
+import select
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+_CLOCK_REALTIME = 0
+_TFD_CLOEXEC = 0o2000000
+_TFD_NONBLOCK = 0o4000
+_TFD_TIMER_ABSTIME = 1
+_TFD_TIMER_CANCEL_ON_SET = 2
+_FAR_AHEAD_S = 10 * 365 * 24 * 3600  # the timer itself never needs to expire
+
+
+class ClockWatch(Protocol):
+    """Calls back after each jump of the wall clock (a step, or a resume)."""
+
+    def start(self, on_change: Callable[[], None]) -> None: ...
+    def stop(self) -> None: ...
+
+
+class _Timespec(ctypes.Structure):
+    _fields_ = [("tv_sec", ctypes.c_long), ("tv_nsec", ctypes.c_long)]
+
+
+class _Itimerspec(ctypes.Structure):
+    _fields_ = [("it_interval", _Timespec), ("it_value", _Timespec)]
+
+
+class TimerfdClockWatch:
+    """``ClockWatch`` on Linux: a cancel-on-set timerfd and a thread asleep on it."""
+
+    def __init__(self) -> None:
+        self._libc = ctypes.CDLL(None, use_errno=True)
+        fd = self._libc.timerfd_create(_CLOCK_REALTIME, _TFD_CLOEXEC | _TFD_NONBLOCK)
+        if fd < 0:
+            raise OSError(ctypes.get_errno(), "timerfd_create failed")
+        self._fd = fd
+        self._stop_read, self._stop_write = os.pipe()
+        self._thread: threading.Thread | None = None
+        self._arm()
+
+    def _arm(self) -> None:
+        spec = _Itimerspec()
+        spec.it_value.tv_sec = int(time.time()) + _FAR_AHEAD_S
+        flags = _TFD_TIMER_ABSTIME | _TFD_TIMER_CANCEL_ON_SET
+        if self._libc.timerfd_settime(self._fd, flags, ctypes.byref(spec), None) != 0:
+            raise OSError(ctypes.get_errno(), "timerfd_settime failed")
+
+    def start(self, on_change: Callable[[], None]) -> None:
+        self._thread = threading.Thread(
+            target=self._run, args=(on_change,), name="clock-watch", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, on_change: Callable[[], None]) -> None:
+        while True:
+            ready, _, _ = select.select([self._fd, self._stop_read], [], [])
+            if self._stop_read in ready:
+                return
+            if not self._changed():
+                continue
+            log.info("the wall clock changed (set, or resumed from sleep)")
+            try:
+                self._arm()
+                on_change()
+            except Exception:
+                log.exception("reacting to a clock change failed")
+
+    def _changed(self) -> bool:
+        """Whether the wake was a clock change (True) rather than a spurious one."""
+        try:
+            os.read(self._fd, 8)
+        except BlockingIOError:
+            return False
+        except OSError as error:
+            if error.errno == errno.ECANCELED:
+                return True
+            raise
+        return True  # expired after ten years: re-arm all the same
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            os.write(self._stop_write, b"x")
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        for fd in (self._fd, self._stop_read, self._stop_write):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def detect() -> ClockWatch | None:
+    """The watch this platform has, or None (then a step is noticed at the next look)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return TimerfdClockWatch()
+    except (OSError, AttributeError) as error:
+        log.warning("cannot watch the wall clock for changes: %s", error)
+        return None
