@@ -17,7 +17,7 @@ from typing import Any
 from movebreak.calendar.models import LoadResult
 from movebreak.calendar.settings import CalendarSettings
 from movebreak.core.agenda import Meeting
-from movebreak.core.meetings import MeetingKind
+from movebreak.core.meeting_facts import MeetingKind
 
 log = logging.getLogger(__name__)
 

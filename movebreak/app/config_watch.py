@@ -1,26 +1,28 @@
-"""Reload the config when its file changes, from OS file events (watchdog), not polling.
+"""Reload the config when its file changes, from OS file events (``watch.files``), not polling.
 
-Editors save in many ways (write in place, write a temp file and rename, delete and
-create), so the folder is watched and any event naming the file counts; a short
-debounce turns one save's burst of events into one reload. The same text is never
-reloaded twice, so a broken edit is reported once, not once per event.
+Any event naming the file counts (see ``watch.files`` for why the folder is watched);
+a short debounce turns one save's burst of events into one reload. The same text is
+never reloaded twice, so a broken edit is reported once, not once per event.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from movebreak.config.errors import ConfigError, Problem
 from movebreak.config.loader import config_from_text, default_config
 from movebreak.config.model import Config
 
+if TYPE_CHECKING:
+    from movebreak.watch.files import FolderWatch
+
 log = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 0.25
+_NOT_UTF8 = "\0not UTF-8"  # never the text of a file that decoded
 
 
 class ConfigReloader:
@@ -32,7 +34,7 @@ class ConfigReloader:
         self.path = path
         self._use = use
         self._failed = failed
-        self._last_digest: str | None = None
+        self._last_text: str | None = None  # what was last loaded (configs are small)
 
     def load(self) -> Config | None:
         """Load now; returns the config it used, or None when the file is broken."""
@@ -42,15 +44,14 @@ class ConfigReloader:
             text = None
         except (OSError, UnicodeDecodeError) as error:
             log.error("cannot read %s: %s", self.path, error)
-            if isinstance(error, UnicodeDecodeError) and self._last_digest != "not-utf-8":
-                self._last_digest = "not-utf-8"  # say it once, like any broken edit
+            if isinstance(error, UnicodeDecodeError) and self._last_text != _NOT_UTF8:
+                self._last_text = _NOT_UTF8  # say it once, like any broken edit
                 self._failed(ConfigError([Problem("", "not UTF-8 text; save it as UTF-8",
                                                   str(self.path), 1)]))
             return None
-        digest = hashlib.sha256((text or "").encode()).hexdigest()
-        if digest == self._last_digest:
+        if (text or "") == self._last_text:
             return None
-        self._last_digest = digest
+        self._last_text = text or ""
         try:
             config = (
                 config_from_text(text, str(self.path)) if text is not None else default_config()
@@ -70,28 +71,18 @@ class ConfigWatcher:
         self._on_change = on_change
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
-        self._observer: Any = None
+        self._watch: FolderWatch | None = None
 
     def start(self) -> None:
-        from watchdog.events import FileSystemEvent, FileSystemEventHandler
-        from watchdog.observers import Observer
-
-        watcher = self
-
-        class Handler(FileSystemEventHandler):
-            def on_any_event(self, event: FileSystemEvent) -> None:
-                names = {
-                    Path(str(event.src_path)).name,
-                    Path(str(getattr(event, "dest_path", ""))).name,
-                }
-                if watcher.path.name in names:
-                    watcher._poke()
+        from movebreak.watch.files import watch_folder  # after the icon (see App._ready)
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._observer = Observer()
-        self._observer.daemon = True
-        self._observer.schedule(Handler(), str(self.path.parent), recursive=False)
-        self._observer.start()
+        self._watch = watch_folder(self.path.parent, self._touched)
+        self._watch.start()
+
+    def _touched(self, name: str) -> None:
+        if name == self.path.name:
+            self._poke()
 
     def _poke(self) -> None:
         with self._lock:
@@ -111,6 +102,5 @@ class ConfigWatcher:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(timeout=2)
+        if self._watch is not None:
+            self._watch.stop()

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from movebreak.core.agenda import Meeting
-from movebreak.core.meetings import MeetingKind
+from movebreak.core.meeting_facts import MeetingKind
 
 log = logging.getLogger(__name__)
 

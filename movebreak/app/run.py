@@ -16,14 +16,11 @@ from collections.abc import Callable
 from datetime import timedelta, tzinfo
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from movebreak.app.calendar_feed import CalendarFeed
 from movebreak.app.clock import Clock, SystemClock
-from movebreak.app.config_watch import ConfigReloader, ConfigWatcher
+from movebreak.app.config_watch import ConfigReloader
 from movebreak.app.controller import Controller
-from movebreak.app.history_sink import HistoryRecorder
-from movebreak.app.live_calls import LiveCalls
 from movebreak.app.open_file import open_in_editor
 from movebreak.app.presence import PresenceWatch
 from movebreak.autostart.base import AutostartState
@@ -38,13 +35,18 @@ from movebreak.guide.messages import WindowAction
 from movebreak.notify.base import FallbackNotifier, LogNotifier
 from movebreak.notify.dbus_notifier import DBusNotifier
 from movebreak.notify.plyer_notifier import PlyerNotifier
-from movebreak.schedule.clock_watch import ClockWatch
-from movebreak.schedule.clock_watch import detect as detect_clock_watch
 from movebreak.schedule.wakeup import SchedulerWakeup
 from movebreak.storage.atomic import write_atomic
 from movebreak.storage.paths import AppPaths
 from movebreak.storage.state_store import load_state, save_state
 from movebreak.tray.backend import TrayChoice, apply, choose_backend
+
+if TYPE_CHECKING:
+    from movebreak.app.calendar_feed import CalendarFeed
+    from movebreak.app.config_watch import ConfigWatcher
+    from movebreak.app.history_sink import HistoryRecorder
+    from movebreak.app.live_calls import LiveCalls
+    from movebreak.watch.clock import ClockWatch
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +89,12 @@ def _display_for(on_action: Callable[[WindowAction], None]) -> SessionDisplay:
 
 
 class App:
-    """The assembled app; ``run`` returns the process exit code."""
+    """The assembled app; ``run`` returns the process exit code.
+
+    Only what the icon needs is built before it shows (config, timetable, tray); the
+    history, calendars, live calls, the file and clock watchers and the scheduler come
+    in ``_ready``, right after, so their imports never delay the icon.
+    """
 
     def __init__(self, paths: AppPaths, want_tray: bool = True, clock: Clock | None = None) -> None:
         self.paths = paths
@@ -109,23 +116,21 @@ class App:
             lambda s: save_state(paths.state_file, s),
             _display_for(self.controller_window_action),
         )
-        self.history = HistoryRecorder(
-            paths.history_db, lambda: self.controller.config, lambda: self.controller.engine_tz
-        )
-        self.controller.on_event(self.history)
-        self.calendar = CalendarFeed(paths.cache_dir / "calendar", self._meetings_changed)
-        self.live_calls = LiveCalls(self.clock.now, self._meetings_changed)
+        self.autostart = detect_autostart(paths.data_dir)
+        self.reloader = ConfigReloader(paths.config_file, self._use_config, self._config_failed)
+        # Built in _ready, once the icon shows:
+        self.history: HistoryRecorder | None = None
+        self.calendar: CalendarFeed | None = None
+        self.live_calls: LiveCalls | None = None
+        self.watcher: ConfigWatcher | None = None
         self.presence: PresenceWatch | None = None
         self.clock_watch: ClockWatch | None = None
-        self.autostart = detect_autostart(paths.data_dir)
-        self.controller.on_event(self._refresh_today)
-        self.reloader = ConfigReloader(paths.config_file, self._use_config, self._config_failed)
-        self.watcher = ConfigWatcher(paths.config_file, self.reloader.load)
 
     def _use_config(self, config: Config) -> None:
         self.controller.use_config(Engine(config, resolve_timezone(config)))
         self._plan_calendar(timedelta(seconds=0.5))
-        self.live_calls.enable(config.quiet.live_calls)
+        if self.live_calls is not None:
+            self.live_calls.enable(config.quiet.live_calls)
         if self._tray is not None:
             self._tray.set_labels(self._labels(), config.prompts.snooze_choices)
 
@@ -189,8 +194,9 @@ class App:
 
     def _meetings_changed(self, _change: object = None) -> None:
         """The calendar's meetings and a live call, if any, as one list for the core."""
-        live = (self.live_calls.current,) if self.live_calls.current else ()
-        self.controller.use_meetings(self.calendar.last + live)
+        live = self.live_calls.current if self.live_calls is not None else None
+        found = self.calendar.last if self.calendar is not None else ()
+        self.controller.use_meetings(found + ((live,) if live else ()))
 
     def _plan_calendar(self, first_in: timedelta) -> None:
         """Refresh the calendars soon, then every ``refresh`` (the shortest any feed asks)."""
@@ -199,6 +205,8 @@ class App:
         self.timer.repeat("calendar", every, self._refresh_calendar, self.clock.now() + first_in)
 
     def _refresh_calendar(self) -> None:
+        if self.calendar is None:
+            return
         self.calendar.refresh(
             self.controller.config.calendar, self.controller.engine_tz, self.clock.now()
         )
@@ -219,7 +227,7 @@ class App:
         self.controller.window_action(action)
 
     def _refresh_today(self, _event: object = None) -> None:
-        if self._tray is not None:
+        if self._tray is not None and self.history is not None:
             self._tray.set_today(self.history.today(self.clock.now()))
 
     def _notification_action(self, key: str, tag: str) -> None:
@@ -288,8 +296,6 @@ class App:
     # ----- life cycle ----------------------------------------------------------
     def run(self) -> int:
         self.reloader.load()
-        self.timer.start()
-        self.watcher.start()
         self._install_signal_handlers()
         choice = choose_backend(want_tray=self.want_tray)
         log.info("tray: %s (%s)", choice.backend, choice.reason)
@@ -312,18 +318,23 @@ class App:
                 )
                 self._quit.wait()
         finally:
-            if self.clock_watch is not None:
-                self.clock_watch.stop()
-            self.watcher.stop()
-            self.timer.stop()
-            self.dbus_notifier.close()
-            self.live_calls.stop()
-            self.calendar.stop()
-            for closer in getattr(self, "_closers", []):
-                closer.close()
-            self.controller.shutdown()
-            self.history.close()
+            self._stop_late_parts()
         return 0
+
+    def _stop_late_parts(self) -> None:
+        for watch in (self.clock_watch, self.watcher):
+            if watch is not None:
+                watch.stop()
+        self.timer.stop()
+        self.dbus_notifier.close()
+        for part in (self.live_calls, self.calendar):
+            if part is not None:
+                part.stop()
+        for closer in getattr(self, "_closers", []):
+            closer.close()
+        self.controller.shutdown()
+        if self.history is not None:
+            self.history.close()
 
     def _run_tray(self) -> None:
         from movebreak.tray.icon import TrayIcon
@@ -341,13 +352,32 @@ class App:
 
     def _ready(self) -> None:
         """The icon shows (or there is none): now the parts that take a moment."""
+        from movebreak.app.calendar_feed import CalendarFeed
+        from movebreak.app.config_watch import ConfigWatcher
+        from movebreak.app.history_sink import HistoryRecorder
+        from movebreak.app.live_calls import LiveCalls
+        from movebreak.watch.clock import detect as detect_clock_watch
+
         if sys.platform.startswith("linux"):
             self.dbus_notifier.connect()
+        paths = self.paths
+        self.history = HistoryRecorder(
+            paths.history_db, lambda: self.controller.config, lambda: self.controller.engine_tz
+        )
+        self.controller.on_event(self.history)
+        self.controller.on_event(self._refresh_today)
+        self.calendar = CalendarFeed(paths.cache_dir / "calendar", self._meetings_changed)
+        self.live_calls = LiveCalls(self.clock.now, self._meetings_changed)
+        self.live_calls.enable(self.controller.config.quiet.live_calls)
+        self.timer.start()
         self.controller.start_up()
         self._start_presence()
         self.clock_watch = detect_clock_watch()
         if self.clock_watch is not None:
             self.clock_watch.start(self._clock_changed)
+        self.watcher = ConfigWatcher(paths.config_file, self.reloader.load)
+        self.watcher.start()
+        self.reloader.load()  # an edit saved before the watcher started (same text: no-op)
         self._plan_calendar(timedelta(seconds=2))
         self._refresh_today()
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TextIO
 
-from movebreak.core.meetings import MeetingKind
+from movebreak.core.meeting_facts import MeetingKind
 
 from .models import LoadResult, Occurrence
 from .settings import CalendarSettings, SourceSettings, normalise_address

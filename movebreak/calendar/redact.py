@@ -7,7 +7,6 @@ of the whole URL tells two feeds on one host apart without revealing anything.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from urllib.parse import urlsplit
 
@@ -16,6 +15,8 @@ _URL_IN_TEXT = re.compile(r"\b(?:https?|webcals?)://[^\s'\"<>]+", re.IGNORECASE)
 
 def redact_url(url: str) -> str:
     """``https://calendar.google.com/calendar/ical/x/private-abc/basic.ics`` -> ``https://calendar.google.com/…#1a2b3c``."""
+    import hashlib  # here, not above: the tray process imports this module but has no URL
+
     digest = hashlib.sha256(url.encode("utf-8", "replace")).hexdigest()[:6]
     try:
         parts = urlsplit(url.strip())

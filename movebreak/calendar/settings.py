@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 from movebreak.config.errors import ConfigError, Problem
 from movebreak.core.durations import DurationError, format_duration, parse_duration
-from movebreak.core.meetings import ClassifierConfig, KindRule, MeetingKind
+from movebreak.core.meeting_facts import ClassifierConfig, KindRule, MeetingKind
 
 from .redact import redact_url
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from movebreak.core.meetings import MeetingKind
+from movebreak.core.meeting_facts import MeetingKind
 
 BUSY = frozenset({MeetingKind.VIDEO, MeetingKind.IN_PERSON})
 # A reminder this close to the end of a call is not worth the interruption.

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from movebreak.core import agenda
 from movebreak.core.engine import Engine
-from movebreak.core.meetings import MeetingKind
+from movebreak.core.meeting_facts import MeetingKind
 from movebreak.core.session_events import SessionView
 from movebreak.core.state import Status, TimetableState
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 _JOB = "wakeup"
@@ -25,59 +25,74 @@ class WakeupTimer(Protocol):
 
 
 class SchedulerWakeup:
-    """``WakeupTimer`` on an APScheduler ``BackgroundScheduler`` with a single date job."""
+    """``WakeupTimer`` on an APScheduler ``BackgroundScheduler`` with a single date job.
+
+    APScheduler (and the asyncio it imports) is loaded in ``start``, which the app calls
+    once its icon shows: jobs set before that are kept and handed over then, so the
+    ~50 ms import never delays the icon.
+    """
 
     def __init__(self, callback: Callable[[], None]) -> None:
+        self._callback = callback
+        self._scheduler: Any = None
+        self._early: dict[str, Callable[[Any], None]] = {}  # job name -> how to add it
+
+    def start(self) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        self._callback = callback
         # misfire_grace_time=None: a late run still runs; the core decides what is too late.
-        self._scheduler = BackgroundScheduler(
+        scheduler = BackgroundScheduler(
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )
+        scheduler.start()
+        self._scheduler = scheduler
+        early, self._early = self._early, {}
+        for add in early.values():
+            add(scheduler)
 
-    def start(self) -> None:
-        self._scheduler.start()
+    def _apply(self, name: str, change: Callable[[Any], None]) -> None:
+        """Change the job ``name`` now, or once the scheduler runs."""
+        if self._scheduler is None:
+            self._early[name] = change
+        else:
+            change(self._scheduler)
 
     def set(self, when: datetime | None) -> None:
         if when is None:
-            if self._scheduler.get_job(_JOB):
-                self._scheduler.remove_job(_JOB)
+
+            def remove(scheduler: Any) -> None:
+                if scheduler.get_job(_JOB):
+                    scheduler.remove_job(_JOB)
+
+            self._apply(_JOB, remove)
             log.debug("no wake-up planned")
             return
-        self._scheduler.add_job(self._run, "date", run_date=when, id=_JOB, replace_existing=True)
+        self.once(_JOB, when, self._callback)
         log.debug("next wake-up at %s", when.isoformat())
 
     def wakeup(self) -> None:
-        """Look at the jobs again now: the wall clock moved under them (see clock_watch)."""
-        if self._scheduler.running:
+        """Look at the jobs again now: the wall clock moved under them (see watch/clock.py)."""
+        if self._scheduler is not None and self._scheduler.running:
             self._scheduler.wakeup()
-
-    def _run(self) -> None:
-        _guarded("wake-up", self._callback)()
 
     def once(self, name: str, when: datetime, callback: Callable[[], None]) -> None:
         """Run ``callback`` once at ``when``; naming the same job again moves it."""
-        self._scheduler.add_job(
-            _guarded(name, callback), "date", run_date=when, id=name, replace_existing=True
-        )
+        job = _guarded(name, callback)
+        self._apply(name, lambda scheduler: scheduler.add_job(
+            job, "date", run_date=when, id=name, replace_existing=True))
 
     def repeat(
         self, name: str, every: timedelta, callback: Callable[[], None], first: datetime
     ) -> None:
         """Run ``callback`` at ``first``, then every ``every`` (a calendar refresh)."""
-        self._scheduler.add_job(
-            _guarded(name, callback),
-            "interval",
-            seconds=every.total_seconds(),
-            start_date=first,
-            id=name,
-            replace_existing=True,
-        )
+        job = _guarded(name, callback)
+        self._apply(name, lambda scheduler: scheduler.add_job(
+            job, "interval", seconds=every.total_seconds(), start_date=first, id=name,
+            replace_existing=True))
 
     def stop(self) -> None:
-        if self._scheduler.running:
+        if self._scheduler is not None and self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
 

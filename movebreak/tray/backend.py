@@ -12,7 +12,6 @@ installed but no AppIndicator typelib ``import pystray`` raises ValueError; and 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import sys
@@ -61,22 +60,34 @@ def _bus_has_owner(name: str) -> bool:
 
 
 def _xembed_tray_present() -> bool:
-    """Whether an XEmbed system tray owns ``_NET_SYSTEM_TRAY_S<screen>``."""
+    """Whether an XEmbed system tray owns ``_NET_SYSTEM_TRAY_S<screen>``.
+
+    Three calls into libX11 through ctypes (GTK maps the library anyway): python-xlib
+    would cost ~20 ms of imports on the way to the icon. None of these calls can
+    raise an X protocol error, so Xlib's fatal default error handler never runs.
+    """
+    import ctypes
+
     try:
-        from Xlib import display as xdisplay
-    except ImportError:
+        xlib = ctypes.CDLL("libX11.so.6")
+    except OSError:
+        return False
+    xlib.XOpenDisplay.restype = ctypes.c_void_p
+    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    xlib.XDefaultScreen.argtypes = [ctypes.c_void_p]
+    xlib.XInternAtom.restype = ctypes.c_ulong
+    xlib.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    xlib.XGetSelectionOwner.restype = ctypes.c_ulong
+    xlib.XGetSelectionOwner.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+    xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    display = xlib.XOpenDisplay(None)
+    if not display:
         return False
     try:
-        d = xdisplay.Display()
-    except Exception:
-        return False
-    try:
-        atom = d.intern_atom(f"_NET_SYSTEM_TRAY_S{d.get_default_screen()}")
-        owner = d.get_selection_owner(atom)
-        return bool(owner) and getattr(owner, "id", owner) not in (0, None)
+        name = f"_NET_SYSTEM_TRAY_S{xlib.XDefaultScreen(display)}".encode()
+        return xlib.XGetSelectionOwner(display, xlib.XInternAtom(display, name, 0)) != 0
     finally:
-        with contextlib.suppress(Exception):
-            d.close()
+        xlib.XCloseDisplay(display)
 
 
 def choose_backend(env: Mapping[str, str] | None = None, want_tray: bool = True) -> TrayChoice:

@@ -7,7 +7,7 @@ added here:
 * the whole shell (controller, presence watch, a timer that fires by the wall clock
   as APScheduler's date jobs do) while the wall clock is stepped forward or back with
   the machine awake (an NTP correction, a user setting the clock). The app hears of a
-  step at once (``schedule/clock_watch.py``: the kernel cancels a timerfd when the
+  step at once (``watch/clock.py``: the kernel cancels a timerfd when the
   clock is set), looks, and plans again: a step back must not delay the next prompt
   by the step's length, nor bring one early;
 * a working window that spans the DST change (night shifts, "all day" configs);

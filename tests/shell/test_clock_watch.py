@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from movebreak.schedule.clock_watch import TimerfdClockWatch, detect
+from movebreak.watch.clock import TimerfdClockWatch, detect
 from tests.wall_clock import announce_clock_change
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux timerfd")

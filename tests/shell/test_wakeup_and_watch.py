@@ -36,6 +36,26 @@ def test_wakeup_fires_once_on_time_and_can_be_moved():
         timer.stop()
 
 
+def test_jobs_set_before_start_run_once_it_starts_and_the_last_setting_wins():
+    fired: list[str] = []
+    done = threading.Event()
+    timer = SchedulerWakeup(lambda: (fired.append("wakeup"), done.set()))
+    timer.set(datetime.now(UTC) + timedelta(seconds=30))
+    timer.set(datetime.now(UTC) + timedelta(seconds=0.1))  # moved before the start
+    timer.once("look", datetime.now(UTC) + timedelta(seconds=0.1), lambda: fired.append("look"))
+    timer.set(None)  # called off, then set again
+    timer.set(datetime.now(UTC) + timedelta(seconds=0.2))
+    time.sleep(0.3)
+    assert fired == [], "ran before start"
+    timer.start()
+    try:
+        assert done.wait(2)
+        time.sleep(0.2)
+        assert sorted(fired) == ["look", "wakeup"]
+    finally:
+        timer.stop()
+
+
 def test_file_watcher_reloads_on_save_and_reports_bad_edits_once(tmp_path):
     path = tmp_path / "movebreak" / "config.toml"
     used, failed = [], []

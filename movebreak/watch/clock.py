@@ -14,17 +14,16 @@ the next planned look (see README, pitfalls).
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import errno
 import logging
 import os
-import select
 import sys
-import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
+
+from movebreak.watch.reader import DescriptorThread
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +59,8 @@ class TimerfdClockWatch:
         if fd < 0:
             raise OSError(ctypes.get_errno(), "timerfd_create failed")
         self._fd = fd
-        self._stop_read, self._stop_write = os.pipe()
-        self._thread: threading.Thread | None = None
+        self._on_change: Callable[[], None] = lambda: None
+        self._reader = DescriptorThread(fd, "clock-watch", self._readable)
         self._arm()
 
     def _arm(self) -> None:
@@ -72,24 +71,15 @@ class TimerfdClockWatch:
             raise OSError(ctypes.get_errno(), "timerfd_settime failed")
 
     def start(self, on_change: Callable[[], None]) -> None:
-        self._thread = threading.Thread(
-            target=self._run, args=(on_change,), name="clock-watch", daemon=True
-        )
-        self._thread.start()
+        self._on_change = on_change
+        self._reader.start()
 
-    def _run(self, on_change: Callable[[], None]) -> None:
-        while True:
-            ready, _, _ = select.select([self._fd, self._stop_read], [], [])
-            if self._stop_read in ready:
-                return
-            if not self._changed():
-                continue
-            log.info("the wall clock changed (set, or resumed from sleep)")
-            try:
-                self._arm()
-                on_change()
-            except Exception:
-                log.exception("reacting to a clock change failed")
+    def _readable(self) -> None:
+        if not self._changed():
+            return
+        log.info("the wall clock changed (set, or resumed from sleep)")
+        self._arm()
+        self._on_change()
 
     def _changed(self) -> bool:
         """Whether the wake was a clock change (True) rather than a spurious one."""
@@ -104,13 +94,7 @@ class TimerfdClockWatch:
         return True  # expired after ten years: re-arm all the same
 
     def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            os.write(self._stop_write, b"x")
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        for fd in (self._fd, self._stop_read, self._stop_write):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        self._reader.stop()
 
 
 def detect() -> ClockWatch | None:

@@ -1,0 +1,1 @@
+"""Kernel events the app sleeps on: wall-clock changes and edits to the config's folder."""
