@@ -12,7 +12,7 @@
 # python3-xlib. Every other library it needs is older in Debian 12 than our pins
 # (python3-apscheduler 3.9 < 3.11.2, python3-pil 9.4 < 11, python3-platformdirs 2.6 < 4,
 # python3-tzlocal 4.2 < 5, python3-jeepney 0.8 < 0.9, python3-httpx 0.23 < 0.28,
-# python3-watchdog 2.2 < 4, python3-icalendar 4.0 < 7.3, python3-pystray 0.19.4 != 0.19.5,
+# python3-icalendar 4.0 < 7.3, python3-pystray 0.19.4 != 0.19.5,
 # python3-plyer 2.0 != 2.1, python3-recurring-ical-events 2.0 < 3.8), so those are
 # bundled in a private folder instead of /usr/lib/python3/dist-packages, where they would
 # clash with Debian's packages of the same names. Not /opt: Debian policy keeps packages
