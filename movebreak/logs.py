@@ -1,4 +1,8 @@
-"""Logging: a rotating file in the user's log folder, and stderr with ``-v``."""
+"""Logging: a rotating file in the user's log folder, and stderr with ``-v``.
+
+The log names meetings (their titles say who the user talks to), so its folder is
+private to the user, like the config and the history.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,9 @@ def setup_logging(log_file: Path | None, verbose: int) -> None:
         root.removeHandler(handler)
     if log_file is not None:
         try:
-            log_file.parent.mkdir(parents=True, exist_ok=True)
+            log_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            log_file.parent.chmod(0o700)  # also a folder made before this rule
+            log_file.touch(mode=0o600, exist_ok=True)
             file_handler = logging.handlers.RotatingFileHandler(
                 log_file, maxBytes=512 * 1024, backupCount=3, encoding="utf-8"
             )

@@ -41,6 +41,11 @@ WRITER = textwrap.dedent("""
     from movebreak.control.cli import ensure_single_instance
     server = ensure_single_instance()
 
+    import logging
+    from movebreak.logs import setup_logging
+    setup_logging(paths.log_file, 0)
+    logging.getLogger("movebreak").info("meeting: a title that names people")
+
     if os.path.isdir(os.path.join(os.path.dirname(__import__("movebreak").__file__),
                                   "autostart")):
         from movebreak.autostart.linux import XdgAutostart
@@ -81,6 +86,7 @@ def test_private_files_are_private_and_shared_ones_not_writable_by_others(
         data = tmp_path / "data" / "movebreak"
         runtime = tmp_path / "runtime" / "movebreak"
         calendar = tmp_path / "cache" / "movebreak" / "calendar"
+        log_dir = next((tmp_path / "state").rglob("*.log")).parent
         private = {
             data: 0o700,
             data / "state.json": 0o600,
@@ -90,6 +96,7 @@ def test_private_files_are_private_and_shared_ones_not_writable_by_others(
             calendar: 0o700,
             calendar / "feed.json": 0o600,
             runtime: 0o700,
+            log_dir: 0o700,  # meeting titles
         }
         found = {path: mode(path) for path in private}
         assert found == private
