@@ -4,7 +4,7 @@
 #   system-deps.sh test   that plus the virtual desktop the end-to-end tests drive
 # Elsewhere (not apt, or no root/sudo) it prints what to install and carries on.
 set -eu
-RUN_PKGS="gir1.2-gtk-3.0 libgirepository1.0-dev libcairo2-dev pkg-config libnotify-bin libpulse0 python3-tk"
+RUN_PKGS="libx11-6 libxss1 libxi6 gir1.2-gtk-3.0 libgirepository1.0-dev libcairo2-dev pkg-config libnotify-bin libpulse0 python3-tk"
 TEST_PKGS="xvfb xdotool x11-utils trayer dunst imagemagick dbus desktop-file-utils tesseract-ocr tesseract-ocr-eng pulseaudio pulseaudio-utils matchbox-window-manager libglib2.0-bin gsettings-desktop-schemas dconf-gsettings-backend dconf-service faketime"
 case "${1:-run}" in
   run) want="$RUN_PKGS" ;;

@@ -1,10 +1,17 @@
-"""X11: is the active window fullscreen? EWMH properties read with python-xlib.
+"""X11: is the active window fullscreen? EWMH properties read through libX11.
 
 The window manager names the focused window in the root's ``_NET_ACTIVE_WINDOW`` and
 lists each window's state in ``_NET_WM_STATE``; a fullscreen video or slide show
-carries ``_NET_WM_STATE_FULLSCREEN`` there. Two property reads on a connection opened
-once. Only the *active* window counts: a fullscreen player left in the background
-should not hold prompts all day.
+carries ``_NET_WM_STATE_FULLSCREEN`` there. Two property reads (``XGetWindowProperty``)
+on a connection opened once, with the three atoms interned once. Only the *active*
+window counts: a fullscreen player left in the background should not hold prompts all
+day. The calls go through ctypes on libX11, which the tray process has mapped already
+(``movebreak.x11``), instead of python-xlib.
+
+The active window may close between the two reads: the server then answers BadWindow,
+which Xlib's default handler turns into ``exit(1)``. ``movebreak.x11.display`` traps
+it per display, and the probe answers "not fullscreen". A lost X server raises
+``ProbeUnavailable`` instead of ending the process (see that module for the limits).
 
 Without an EWMH window manager nobody sets ``_NET_ACTIVE_WINDOW``, and the answer is
 simply "not fullscreen".
@@ -12,10 +19,11 @@ simply "not fullscreen".
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 from movebreak.focus.base import ProbeUnavailable, QuietReason
+from movebreak.x11.display import Connection, XUnavailable
+
+_MAX_STATES = 64
+"""More atoms than any window carries in ``_NET_WM_STATE`` (EWMH defines 13)."""
 
 
 class X11FullscreenProbe:
@@ -25,48 +33,47 @@ class X11FullscreenProbe:
 
     def __init__(self, display_name: str | None = None) -> None:
         try:
-            from Xlib import display as xdisplay
-            from Xlib import error as xerror
-        except ImportError as error:
-            raise ProbeUnavailable("python-xlib is not installed") from error
+            self._connection = Connection(display_name)
+        except XUnavailable as error:
+            raise ProbeUnavailable(str(error)) from error
         try:
-            self._display: Any = xdisplay.Display(display_name)
-        except (xerror.DisplayError, OSError) as error:
-            raise ProbeUnavailable(f"cannot open X display: {error}") from error
-        self._root = self._display.screen().root
-        self._active = self._display.intern_atom("_NET_ACTIVE_WINDOW")
-        self._state = self._display.intern_atom("_NET_WM_STATE")
-        self._fullscreen = self._display.intern_atom("_NET_WM_STATE_FULLSCREEN")
-        self._lock = threading.Lock()
+            with self._connection.lock:
+                self._active = self._connection.intern_atom("_NET_ACTIVE_WINDOW")
+                self._state = self._connection.intern_atom("_NET_WM_STATE")
+                self._fullscreen = self._connection.intern_atom("_NET_WM_STATE_FULLSCREEN")
+        except XUnavailable as error:
+            self.close()
+            raise ProbeUnavailable(str(error)) from error
 
     def active_window(self) -> int | None:
         """The id the window manager says has focus, or None."""
-        from Xlib import X
+        with self._connection.lock:
+            try:
+                return self._active_window()
+            except XUnavailable as error:
+                raise ProbeUnavailable(f"X server query failed: {error}") from error
 
-        prop = self._root.get_full_property(self._active, X.AnyPropertyType)
-        if prop is None or len(prop.value) == 0 or int(prop.value[0]) == 0:
+    def _active_window(self) -> int | None:
+        connection = self._connection
+        value = connection.property_longs(connection.root, self._active, 1)
+        if not value or value[0] == 0:
             return None
-        return int(prop.value[0])
+        return value[0]
 
     def reason(self) -> QuietReason | None:
-        from Xlib import X
-        from Xlib import error as xerror
-
-        with self._lock:
+        with self._connection.lock:
             try:
-                window_id = self.active_window()
-                if window_id is None:
+                window = self._active_window()
+                if window is None:
                     return None
-                window = self._display.create_resource_object("window", window_id)
-                state = window.get_full_property(self._state, X.AnyPropertyType)
-            except (xerror.BadWindow, xerror.BadValue):
-                return None  # the active window closed between the two reads
-            except (xerror.ConnectionClosedError, xerror.XError, OSError) as error:
+                # None also when the window closed after the first read (BadWindow):
+                states = self._connection.property_longs(window, self._state, _MAX_STATES)
+            except XUnavailable as error:
                 raise ProbeUnavailable(f"X server query failed: {error}") from error
-        if state is not None and self._fullscreen in (int(atom) for atom in state.value):
+        if states is not None and self._fullscreen in states:
             return QuietReason.FULLSCREEN
         return None
 
     def close(self) -> None:
-        with self._lock:
-            self._display.close()
+        with self._connection.lock:
+            self._connection.close()

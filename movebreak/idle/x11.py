@@ -1,16 +1,23 @@
-"""X11: the MIT-SCREEN-SAVER extension's idle counter, read in-process with python-xlib.
+"""X11: the MIT-SCREEN-SAVER extension's idle counter, read in-process through libXss.
 
 ``XScreenSaverQueryInfo`` returns the milliseconds since the server last saw input
-from any device: one round trip on a connection opened once (python-xlib is already
-pystray's dependency, so this costs no new package and no ``xprintidle`` fork).
+from any device: one round trip on a connection opened once, into one info struct
+allocated once (``XScreenSaverAllocInfo``, freed with ``XFree`` on close), so asking
+costs no fork (no ``xprintidle``) and no allocation. The calls go through ctypes on the
+C libraries (``movebreak.x11``): in the tray process GDK has them mapped already, which
+makes this about 0.4 MB where python-xlib cost about 3.5 MB (see ``movebreak.x11.xlib``).
+Without libXss (Debian package libxss1) or the extension (XWayland) the source is
+unavailable and detection moves on to the D-Bus sources.
 
-Waiting for the user's return uses XInput 2 *raw* events selected on the root window:
-the server sends one for every key, button and relative motion of any device, no
-matter which window has focus, so the wait wakes on the first touch and costs nothing
-while nobody types. The screen-saver extension's own notify events were considered
-and rejected: they fire only when the *server's* screen saver switches on or off,
-i.e. after its global timeout (``xset s``; 600 s by default, 0 on desktops that run
-their own locker), and changing that timeout would blank the user's screen.
+Waiting for the user's return uses XInput 2 *raw* events selected on the root window
+(``movebreak.x11.raw_input``): the server sends one for every key, button and relative
+motion of any device, no matter which window has focus, so the wait wakes on the first
+touch and costs nothing while nobody types. It runs on a second connection of its own,
+so ``idle_seconds`` stays free for other threads. The screen-saver extension's own
+notify events were considered and rejected: they fire only when the *server's* screen
+saver switches on or off, i.e. after its global timeout (``xset s``; 600 s by default,
+0 on desktops that run their own locker), and changing that timeout would blank the
+user's screen.
 
 A pointer *warp* (``XWarpPointer``, e.g. ``xdotool mousemove``) resets the idle counter
 but makes no raw event; ``wait_for_activity`` therefore asks the counter once more at
@@ -19,33 +26,18 @@ the end of a quiet wait, so such input is still reported, just at the timeout.
 
 from __future__ import annotations
 
-import contextlib
-import select
 import threading
 import time
-from typing import Any
+from ctypes import byref, c_int
 
 from movebreak.idle.base import IdleUnavailable
+from movebreak.x11 import xlib
+from movebreak.x11.display import Connection, XUnavailable
+from movebreak.x11.raw_input import RawInputWatch
 
 EXTENSION = "MIT-SCREEN-SAVER"
-_RAW_INPUT = (13, 15, 17)  # XI_RawKeyPress, XI_RawButtonPress, XI_RawMotion (XI 2.0)
-_RAW_TOUCH = 22  # XI_RawTouchBegin, XI 2.2: touch screens count as input too
 _MARGIN_S = 0.05
 """Input within this much of the wait's start is taken as "before the wait"."""
-
-
-def _open(display_name: str | None) -> Any:
-    """A python-xlib ``Display``; ``IdleUnavailable`` when there is no X server to reach."""
-    try:
-        from Xlib import display as xdisplay
-        from Xlib import error as xerror
-    except ImportError as error:
-        raise IdleUnavailable("python-xlib is not installed") from error
-    try:
-        return xdisplay.Display(display_name)
-    except (xerror.DisplayError, OSError) as error:
-        raise IdleUnavailable(f"cannot open X display {display_name or '$DISPLAY'}: {error}") \
-            from error
 
 
 class X11IdleSource:
@@ -55,110 +47,62 @@ class X11IdleSource:
 
     def __init__(self, display_name: str | None = None) -> None:
         self._display_name = display_name
-        self._display = _open(display_name)
-        if not self._display.has_extension(EXTENSION):
-            self._display.close()
-            raise IdleUnavailable(f"the X server has no {EXTENSION} extension (XWayland?)")
-        self._root = self._display.screen().root
-        self._lock = threading.Lock()
-        self._watch: Any = None  # a second connection, only for wait_for_activity
+        self._watch: RawInputWatch | None = None  # opened by the first wait
         self._watch_lock = threading.Lock()
-        self._raw_mask = 0
+        try:
+            self._xss = xlib.libxss()
+            self._connection = Connection(display_name)
+        except (xlib.LibraryMissing, XUnavailable) as error:
+            raise IdleUnavailable(str(error)) from error
+        self._info = None
+        with self._connection.lock:
+            event_base, error_base = c_int(), c_int()
+            has_extension = self._xss.XScreenSaverQueryExtension(
+                self._connection.display, byref(event_base), byref(error_base))
+            if has_extension:
+                self._info = self._xss.XScreenSaverAllocInfo()
+        if not has_extension or not self._info:
+            self.close()
+            raise IdleUnavailable(f"the X server has no {EXTENSION} extension (XWayland?)")
 
     def idle_seconds(self) -> float:
-        from Xlib import error as xerror
-
-        with self._lock:
+        connection = self._connection
+        with connection.lock:
             try:
-                info = self._root.screensaver_query_info()
-            except (xerror.ConnectionClosedError, xerror.XError, OSError) as error:
-                raise IdleUnavailable(f"X server query failed: {error}") from error
-        return int(info.idle) / 1000.0
+                answered = self._xss.XScreenSaverQueryInfo(
+                    connection.display, connection.root, self._info)
+                error = connection.take_error()
+            except XUnavailable as lost:
+                raise IdleUnavailable(f"X server query failed: {lost}") from lost
+            if not answered or error is not None:
+                raise IdleUnavailable("the X server did not answer XScreenSaverQueryInfo")
+            return int(self._info.contents.idle) / 1000.0
 
     def wait_for_activity(self, timeout: float) -> bool:
-        """Block until raw input arrives (True) or ``timeout`` seconds pass (False).
-
-        Runs on its own X connection, so ``idle_seconds`` stays free for other threads.
-        """
-        from Xlib import error as xerror
-        from Xlib.ext import xinput
-
+        """Block until raw input arrives (True) or ``timeout`` seconds pass (False)."""
         with self._watch_lock:
-            watch = self._watch_connection()
-            root = watch.screen().root
             started = time.monotonic()
             try:
-                root.xinput_select_events([(xinput.AllMasterDevices, self._raw_mask)])
-                watch.sync()  # in effect before we block: no input slips between
-                if _raw_event_within(watch, started + timeout):
+                if self._watch is None:
+                    self._watch = RawInputWatch(self._display_name)
+                if self._watch.wait(timeout):
                     return True
-            except (xerror.ConnectionClosedError, xerror.XError, OSError) as error:
+            except XUnavailable as error:
                 self._drop_watch()
                 raise IdleUnavailable(f"waiting for X input failed: {error}") from error
-            finally:
-                self._deselect(root)
         waited = time.monotonic() - started
         return self.idle_seconds() + _MARGIN_S < waited
-
-    def _watch_connection(self) -> Any:
-        if self._watch is None:
-            watch = _open(self._display_name)
-            if not watch.has_extension("XInputExtension"):
-                watch.close()
-                raise IdleUnavailable("the X server has no XInput 2 extension to wait on")
-            self._watch = watch
-            self._raw_mask = _announce_xi2(watch)
-        return self._watch
-
-    def _deselect(self, root: Any) -> None:
-        from Xlib import error as xerror
-        from Xlib.ext import xinput
-
-        if self._watch is None:
-            return
-        try:
-            root.xinput_select_events([(xinput.AllMasterDevices, 0)])
-            self._watch.sync()
-            while self._watch.pending_events():  # drop the rest of a burst of motion
-                self._watch.next_event()
-        except (xerror.ConnectionClosedError, xerror.XError, OSError):
-            self._drop_watch()
 
     def _drop_watch(self) -> None:
         watch, self._watch = self._watch, None
         if watch is not None:
-            with contextlib.suppress(Exception):  # already broken: nothing left to release
-                watch.close()
+            watch.close()
 
     def close(self) -> None:
         with self._watch_lock:
             self._drop_watch()
-        with self._lock:
-            self._display.close()
-
-
-def _announce_xi2(watch: Any) -> int:
-    """Tell the server we speak XI 2.2 (it sends no XI2 events before); return our mask."""
-    from Xlib.ext import xinput
-
-    reply = xinput.XIQueryVersion(
-        display=watch.display, opcode=watch.display.get_extension_major(xinput.extname),
-        major_version=2, minor_version=2,
-    )
-    has_touch = (reply.major_version, reply.minor_version) >= (2, 2)
-    types = (*_RAW_INPUT, _RAW_TOUCH) if has_touch else _RAW_INPUT
-    return sum(1 << event_type for event_type in types)
-
-
-def _raw_event_within(watch: Any, deadline: float) -> bool:
-    """Sleep on the connection's socket until a raw input event or the deadline."""
-    while True:
-        while watch.pending_events():
-            if getattr(watch.next_event(), "evtype", None) in (*_RAW_INPUT, _RAW_TOUCH):
-                return True
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        ready, _, _ = select.select([watch.fileno()], [], [], remaining)
-        if not ready:
-            return False
+        with self._connection.lock:
+            if self._info:
+                self._connection.lib.XFree(self._info)
+                self._info = None
+            self._connection.close()

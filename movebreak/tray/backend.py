@@ -62,32 +62,22 @@ def _bus_has_owner(name: str) -> bool:
 def _xembed_tray_present() -> bool:
     """Whether an XEmbed system tray owns ``_NET_SYSTEM_TRAY_S<screen>``.
 
-    Three calls into libX11 through ctypes (GTK maps the library anyway): python-xlib
-    would cost ~20 ms of imports on the way to the icon. None of these calls can
-    raise an X protocol error, so Xlib's fatal default error handler never runs.
+    Through libX11 (``movebreak.x11``, which GTK maps anyway): python-xlib would cost
+    ~20 ms of imports on the way to the icon.
     """
-    import ctypes
+    from movebreak.x11.display import Connection, XUnavailable
 
     try:
-        xlib = ctypes.CDLL("libX11.so.6")
-    except OSError:
-        return False
-    xlib.XOpenDisplay.restype = ctypes.c_void_p
-    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
-    xlib.XDefaultScreen.argtypes = [ctypes.c_void_p]
-    xlib.XInternAtom.restype = ctypes.c_ulong
-    xlib.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-    xlib.XGetSelectionOwner.restype = ctypes.c_ulong
-    xlib.XGetSelectionOwner.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
-    xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
-    display = xlib.XOpenDisplay(None)
-    if not display:
+        connection = Connection()
+    except XUnavailable:
         return False
     try:
-        name = f"_NET_SYSTEM_TRAY_S{xlib.XDefaultScreen(display)}".encode()
-        return xlib.XGetSelectionOwner(display, xlib.XInternAtom(display, name, 0)) != 0
+        with connection.lock:
+            return connection.selection_owner("_NET_SYSTEM_TRAY_S{screen}") != 0
+    except XUnavailable:
+        return False
     finally:
-        xlib.XCloseDisplay(display)
+        connection.close()
 
 
 def choose_backend(env: Mapping[str, str] | None = None, want_tray: bool = True) -> TrayChoice:

@@ -12,11 +12,8 @@ without them and fails under ``CI=true``.
 
 from __future__ import annotations
 
-import os
-import select
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -24,6 +21,7 @@ import pytest
 from movebreak.focus.base import QuietReason
 from movebreak.focus.x11 import X11FullscreenProbe
 from tests.idle.dbus_fakes import require_program, wait_for
+from tests.idle.xvfb import private_x_server, stop
 
 TK_CLIENT = """
 import sys, tkinter
@@ -42,69 +40,17 @@ root.mainloop()
 """
 
 
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-DISPLAYS = range(900, 1000)
-"""Above the harness's 200-899 and far from real sessions' :0 and :1."""
-
-
-def read_line(fd: int, timeout: float) -> str:
-    """Up to the newline: Xvfb dies if the pipe closes before it has written all of it."""
-    data = b""
-    deadline = time.monotonic() + timeout
-    while b"\n" not in data:
-        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-        chunk = os.read(fd, 32) if ready else b""
-        if not chunk:
-            break
-        data += chunk
-    return data.decode().strip()
-
-
-def start_xvfb(xvfb: str) -> tuple[subprocess.Popen, str]:
-    """Xvfb on a free display; ``-displayfd`` prints the number once it accepts clients."""
-    offset = os.getpid() % len(DISPLAYS)
-    for attempt in range(8):
-        number = DISPLAYS[(offset + attempt * 7) % len(DISPLAYS)]
-        if os.path.exists(f"/tmp/.X{number}-lock"):
-            continue
-        read_end, write_end = os.pipe()
-        server = subprocess.Popen(
-            [xvfb, f":{number}", "-displayfd", str(write_end), "-screen", "0", "800x600x24",
-             "-nolisten", "tcp"],
-            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        os.close(write_end)
-        said = read_line(read_end, timeout=10)
-        os.close(read_end)
-        if said == str(number):
-            return server, f":{number}"
-        stop(server)  # lost a race for that display: try the next one
-    raise AssertionError("Xvfb did not start on any free display")
-
-
 @pytest.fixture
 def wm_display() -> Iterator[dict[str, str]]:
     """A private Xvfb with matchbox managing its windows."""
-    xvfb = require_program("Xvfb", "xvfb")
     manager = require_program("matchbox-window-manager", "matchbox-window-manager")
-    server, display = start_xvfb(xvfb)
-    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "XAUTHORITY")}
-    env["DISPLAY"] = display
-    wm = subprocess.Popen([manager, "-use_titlebar", "no"], env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield env
-    finally:
-        stop(wm)
-        stop(server)
+    with private_x_server() as server:
+        wm = subprocess.Popen([manager, "-use_titlebar", "no"], env=server.env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            yield server.env
+        finally:
+            stop(wm)
 
 
 def test_the_window_managers_fullscreen_holds_prompts(wm_display):
