@@ -13,19 +13,15 @@ import os
 
 import pytest
 
-_CLOCK_REALTIME = 0
-
-
-class _Timespec(ctypes.Structure):
-    _fields_ = [("tv_sec", ctypes.c_long), ("tv_nsec", ctypes.c_long)]
+from movebreak.watch.clock import CLOCK_REALTIME, Timespec
 
 
 def announce_clock_change() -> None:
     """Set CLOCK_REALTIME to its own reading; fail or skip without the right to."""
     libc = ctypes.CDLL(None, use_errno=True)
-    now = _Timespec()
-    libc.clock_gettime(_CLOCK_REALTIME, ctypes.byref(now))
-    if libc.clock_settime(_CLOCK_REALTIME, ctypes.byref(now)) != 0:
+    now = Timespec()
+    libc.clock_gettime(CLOCK_REALTIME, ctypes.byref(now))
+    if libc.clock_settime(CLOCK_REALTIME, ctypes.byref(now)) != 0:
         message = (f"setting the clock needs CAP_SYS_TIME (root): "
                    f"{os.strerror(ctypes.get_errno())}")
         if os.environ.get("CI") == "true":

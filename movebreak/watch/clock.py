@@ -27,7 +27,7 @@ from movebreak.watch.reader import DescriptorThread
 
 log = logging.getLogger(__name__)
 
-_CLOCK_REALTIME = 0
+CLOCK_REALTIME = 0
 _TFD_CLOEXEC = 0o2000000
 _TFD_NONBLOCK = 0o4000
 _TFD_TIMER_ABSTIME = 1
@@ -42,12 +42,14 @@ class ClockWatch(Protocol):
     def stop(self) -> None: ...
 
 
-class _Timespec(ctypes.Structure):
+class Timespec(ctypes.Structure):
+    """``struct timespec`` (also used by the tests that set the clock)."""
+
     _fields_ = [("tv_sec", ctypes.c_long), ("tv_nsec", ctypes.c_long)]
 
 
 class _Itimerspec(ctypes.Structure):
-    _fields_ = [("it_interval", _Timespec), ("it_value", _Timespec)]
+    _fields_ = [("it_interval", Timespec), ("it_value", Timespec)]
 
 
 class TimerfdClockWatch:
@@ -55,7 +57,7 @@ class TimerfdClockWatch:
 
     def __init__(self) -> None:
         self._libc = ctypes.CDLL(None, use_errno=True)
-        fd = self._libc.timerfd_create(_CLOCK_REALTIME, _TFD_CLOEXEC | _TFD_NONBLOCK)
+        fd = self._libc.timerfd_create(CLOCK_REALTIME, _TFD_CLOEXEC | _TFD_NONBLOCK)
         if fd < 0:
             raise OSError(ctypes.get_errno(), "timerfd_create failed")
         self._fd = fd
