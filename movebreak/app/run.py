@@ -1,21 +1,17 @@
-"""Start the app: wire the core to the tray, timer, notifier and config watcher, then run.
+"""The app: the core wired to the tray, timer, notifier, history, calendars and watchers.
 
-The tray (when there is one) owns the main thread, as every platform's tray wants;
-the timer and the file watcher live on their own quiet threads. Without a tray the
-main thread just waits for Quit or a signal.
+``app/launch.py`` shows the icon first and builds this behind it; the timer and the
+watchers live on their own quiet threads.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
-import threading
 from collections.abc import Callable
 from datetime import timedelta, tzinfo
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from movebreak.app.clock import Clock, SystemClock
@@ -39,13 +35,13 @@ from movebreak.schedule.wakeup import SchedulerWakeup
 from movebreak.storage.atomic import write_atomic
 from movebreak.storage.paths import AppPaths
 from movebreak.storage.state_store import load_state, save_state
-from movebreak.tray.backend import TrayChoice, apply, choose_backend
 
 if TYPE_CHECKING:
     from movebreak.app.calendar_feed import CalendarFeed
     from movebreak.app.config_watch import ConfigWatcher
     from movebreak.app.history_sink import HistoryRecorder
     from movebreak.app.live_calls import LiveCalls
+    from movebreak.tray.icon import TrayIcon
     from movebreak.watch.clock import ClockWatch
 
 log = logging.getLogger(__name__)
@@ -89,18 +85,18 @@ def _display_for(on_action: Callable[[WindowAction], None]) -> SessionDisplay:
 
 
 class App:
-    """The assembled app; ``run`` returns the process exit code.
+    """The assembled app: ``start`` it with the tray icon (or none), ``stop`` it at exit.
 
-    Only what the icon needs is built before it shows (config, timetable, tray); the
-    history, calendars, live calls, the file and clock watchers and the scheduler come
-    in ``_ready``, right after, so their imports never delay the icon.
+    ``on_quit`` is the launcher's: Quit from the tray or the control channel ends the
+    process's main loop, and the launcher then calls ``stop``.
     """
 
-    def __init__(self, paths: AppPaths, want_tray: bool = True, clock: Clock | None = None) -> None:
+    def __init__(
+        self, paths: AppPaths, on_quit: Callable[[], None], clock: Clock | None = None
+    ) -> None:
         self.paths = paths
-        self.want_tray = want_tray
-        self._quit = threading.Event()
-        self._tray = None
+        self._on_quit = on_quit
+        self._tray: TrayIcon | None = None
         icon = _app_icon(paths)
         self.dbus_notifier = DBusNotifier(self._notification_action, icon)
         notifier = FallbackNotifier([self.dbus_notifier, PlyerNotifier(icon), LogNotifier()])
@@ -125,6 +121,7 @@ class App:
         self.watcher: ConfigWatcher | None = None
         self.presence: PresenceWatch | None = None
         self.clock_watch: ClockWatch | None = None
+        self._closers: list[Any] = []
 
     def _use_config(self, config: Config) -> None:
         self.controller.use_config(Engine(config, resolve_timezone(config)))
@@ -259,10 +256,7 @@ class App:
         open_in_editor(path)
 
     def quit(self) -> None:
-        log.info("quit")
-        self._quit.set()
-        if self._tray is not None:
-            self._tray.stop()
+        self._on_quit()
 
     # The tray's timetable actions go straight to the controller.
     def activate(self) -> None:
@@ -294,34 +288,18 @@ class App:
         self.controller.resume()
 
     # ----- life cycle ----------------------------------------------------------
-    def run(self) -> int:
+    def start(self, tray: TrayIcon | None) -> None:
+        """Load the config, fill in the tray's menu, then start the timer and watchers."""
         self.reloader.load()
-        self._install_signal_handlers()
-        choice = choose_backend(want_tray=self.want_tray)
-        log.info("tray: %s (%s)", choice.backend, choice.reason)
-        try:
-            if choice.backend is not None:
-                apply(choice)
-                try:
-                    self._run_tray()
-                except Exception as error:  # a broken tray host must not take the timetable
-                    log.exception("the tray failed")
-                    self._tray = None
-                    choice = TrayChoice(None, f"the tray failed ({error})")
-            if choice.backend is None and not self._quit.is_set():
-                self._ready()
-                print(
-                    f"movebreak: running without a tray icon: {choice.reason}. "
-                    "Reminders still come as notifications.",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                self._quit.wait()
-        finally:
-            self._stop_late_parts()
-        return 0
+        if tray is not None:
+            tray.attach(self, self.controller.view, self._labels(),
+                        self.controller.config.prompts.snooze_choices)
+            self._tray = tray
+            self.controller.on_view(tray.show)
+        self._ready()
 
-    def _stop_late_parts(self) -> None:
+    def stop(self) -> None:
+        """Stop every thread and watcher and close the history; safe after a partial start."""
         for watch in (self.clock_watch, self.watcher):
             if watch is not None:
                 watch.stop()
@@ -330,28 +308,14 @@ class App:
         for part in (self.live_calls, self.calendar):
             if part is not None:
                 part.stop()
-        for closer in getattr(self, "_closers", []):
+        for closer in self._closers:
             closer.close()
         self.controller.shutdown()
         if self.history is not None:
             self.history.close()
 
-    def _run_tray(self) -> None:
-        from movebreak.tray.icon import TrayIcon
-
-        self._tray = TrayIcon(
-            self,
-            self.controller.view,
-            self._labels(),
-            self.controller.config.prompts.snooze_choices,
-        )
-        self.controller.on_view(self._tray.show)
-        if not self._tray.has_menu:
-            log.warning("this tray backend has no menu; install PyGObject (movebreak[gtk])")
-        self._tray.run(on_ready=self._ready)
-
     def _ready(self) -> None:
-        """The icon shows (or there is none): now the parts that take a moment."""
+        """The parts that take a moment: history, calendars, live calls, timer, watches."""
         from movebreak.app.calendar_feed import CalendarFeed
         from movebreak.app.config_watch import ConfigWatcher
         from movebreak.app.history_sink import HistoryRecorder
@@ -380,11 +344,3 @@ class App:
         self.reloader.load()  # an edit saved before the watcher started (same text: no-op)
         self._plan_calendar(timedelta(seconds=2))
         self._refresh_today()
-
-    def _install_signal_handlers(self) -> None:
-        def stop(signum: int, _frame: FrameType | None) -> None:
-            log.info("signal %d", signum)
-            self.quit()
-
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, stop)

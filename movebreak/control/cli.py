@@ -1,12 +1,9 @@
-"""``movebreak status | start | snooze | skip | done | pause | resume | quit``, and the
-single-instance check ``movebreak`` (run) makes first.
+"""``movebreak status | start | snooze | skip | done | pause | resume | quit``.
 
 Exit codes, for scripts: 0 done; 1 the app refused or failed (unknown routine, no
 answer in time); 2 a bad argument (caught before anything is sent); 3 movebreak is
-not running. A second ``movebreak`` exits 0 when it finds one running and answering
-(what the user wanted, one running app, is true; an autostart entry or a
-``Restart=on-failure`` unit must not treat it as a crash), and 1 when the running
-one holds the lock but does not answer.
+not running. The single-instance check of a plain ``movebreak`` lives in
+``control/instance.py``.
 """
 
 from __future__ import annotations
@@ -17,12 +14,11 @@ import sys
 from datetime import datetime
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 from movebreak.control.client import DEFAULT_TIMEOUT, send
-from movebreak.control.errors import AlreadyRunning, ControlError, NotRunning
+from movebreak.control.errors import ControlError, NotRunning
 from movebreak.control.protocol import UNTIL_TOMORROW, Command, ProtocolError, make_request
-from movebreak.control.target import ControlTarget
 from movebreak.core.durations import format_duration
 
 
@@ -31,21 +27,6 @@ class ExitCode(IntEnum):
     REFUSED = 1
     USAGE = 2
     NOT_RUNNING = 3
-
-
-# What ``movebreak`` (run) returns when an instance is already running and answering.
-ALREADY_RUNNING_EXIT = ExitCode.OK
-STUCK_INSTANCE_EXIT = ExitCode.REFUSED
-
-
-class InstanceServer(Protocol):
-    """The control server of either platform: the lock, then the listener."""
-
-    def bind(self) -> None: ...
-
-    def start(self, target: ControlTarget) -> InstanceServer: ...
-
-    def stop(self) -> None: ...
 
 
 def add_control_parsers(subparsers: argparse._SubParsersAction) -> None:
@@ -163,34 +144,3 @@ def describe_status(report: dict[str, Any]) -> list[str]:
     elif report.get("paused") is True:
         lines.append("paused:  yes")
     return lines or ["movebreak is running."]
-
-
-def control_server(folder: Path | None = None, probe_timeout: float = 1.0) -> InstanceServer:
-    """This platform's control server (not yet bound)."""
-    if sys.platform == "win32":
-        from movebreak.control.windows_pipe import PipeServer
-
-        return PipeServer()
-    from movebreak.control.server import ControlServer, Limits
-
-    return ControlServer(folder, Limits(probe_timeout=probe_timeout))
-
-
-def ensure_single_instance(
-    folder: Path | None = None, err: TextIO | None = None, probe_timeout: float = 1.0
-) -> InstanceServer | int:
-    """Take the single-instance lock before anything else starts.
-
-    Returns the bound server (call ``start(app)`` once the app exists, ``stop()``
-    at exit), or, when another instance owns the lock, prints one line and returns
-    the exit code for ``movebreak`` to return. ``probe_timeout`` bounds the wait
-    for the running one to answer ``ping``. A folder that cannot be made private
-    raises ControlError with the reason.
-    """
-    server = control_server(folder, probe_timeout)
-    try:
-        server.bind()
-    except AlreadyRunning as running:
-        print(running, file=err or sys.stderr)
-        return ALREADY_RUNNING_EXIT if running.answering else STUCK_INSTANCE_EXIT
-    return server

@@ -3,6 +3,10 @@
 It knows nothing of timetables: it draws what the controller hands it and calls the
 ``TrayActions`` it was given. Menu texts are callables reading the latest view, so
 ``update_menu`` is all a change needs.
+
+It shows before the app behind it exists (``app/launch.py``): until ``attach`` its
+menu says the app is starting and offers Quit alone, so this module imports nothing
+of the timetable but the ``Status`` the icon is drawn for.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from movebreak.core.state import Status
-from movebreak.core.view import TrayView
 from movebreak.tray.art import draw_icon
+
+if TYPE_CHECKING:
+    from movebreak.core.view import TrayView
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +52,6 @@ class TrayActions(Protocol):
     def open_config(self) -> None: ...
     def login_enabled(self) -> bool | None: ...
     def toggle_login(self) -> None: ...
-    def quit(self) -> None: ...
 
 
 def _lower_first(text: str) -> str:
@@ -54,45 +59,71 @@ def _lower_first(text: str) -> str:
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
-class TrayIcon:
-    """Owns the pystray icon; ``run`` blocks the calling (main) thread until ``stop``."""
+STARTING = "movebreak is starting…"
 
-    def __init__(
-        self,
-        actions: TrayActions,
-        view: TrayView,
-        labels: dict[str, str],
-        snooze_choices: tuple[timedelta, ...],
-        size: int = 64,
-    ) -> None:
+
+def _call(fn: Callable[[], None]) -> Callable[[Any, Any], None]:
+    """A pystray menu handler (it passes the icon and the item) that calls ``fn()``."""
+    return lambda _icon, _item: fn()
+
+
+class TrayIcon:
+    """Owns the pystray icon; ``run`` blocks the calling (main) thread until ``stop``.
+
+    Built with ``on_quit`` alone, it shows the plain icon and a "starting" menu;
+    ``attach`` hands it the app's actions, view and labels once they exist.
+    """
+
+    def __init__(self, on_quit: Callable[[], None], size: int = 64) -> None:
         import pystray  # imported late: the backend must be chosen first
 
         self._pystray = pystray
-        self._actions = actions
-        self._view = view
-        self._labels = labels
-        self._snooze_choices = snooze_choices
+        self._on_quit = on_quit
+        self._actions: TrayActions | None = None
+        self._view: TrayView | None = None
+        self._labels: dict[str, str] = {}
+        self._snooze_choices: tuple[timedelta, ...] = ()
         self._today = ""
         self._size = size
         self._drawn: tuple[Status, int] | None = None
-        self._icon = pystray.Icon("movebreak", self._image(view), view.tooltip, menu=self._menu())
+        image = self._image(Status.WAITING, None)
+        self._icon = pystray.Icon("movebreak", image, STARTING, menu=self._menu())
         log.info("tray backend: %s", type(self._icon).__module__)
 
     @property
     def has_menu(self) -> bool:
         return bool(getattr(self._icon, "HAS_MENU", True))
 
-    def _image(self, view: TrayView) -> Any:
-        step = None if view.progress is None else round(view.progress * 12)
-        self._drawn = (view.status, -1 if step is None else step)
-        return draw_icon(view.status, self._size, None if step is None else step / 12)
+    def attach(
+        self,
+        actions: TrayActions,
+        view: TrayView,
+        labels: dict[str, str],
+        snooze_choices: tuple[timedelta, ...],
+    ) -> None:
+        """The app is ready: its menu replaces the starting one and ``view`` shows."""
+        self._actions = actions
+        self._view = view
+        self._labels = labels
+        self._snooze_choices = snooze_choices
+        self._icon.menu = self._menu()
+        self.show(view)
+
+    def _image(self, status: Status, progress: float | None) -> Any:
+        step = None if progress is None else round(progress * 12)
+        self._drawn = (status, -1 if step is None else step)
+        return draw_icon(status, self._size, None if step is None else step / 12)
 
     def _menu(self) -> Any:
         item, menu = self._pystray.MenuItem, self._pystray.Menu
-        a = self._actions
-
-        def call(fn: Callable[[], None]) -> Callable[[Any, Any], None]:
-            return lambda _icon, _item: fn()
+        a, call = self._actions, _call
+        if a is None:
+            return menu(
+                item(STARTING, None, enabled=False),
+                menu.SEPARATOR,
+                item("Quit", call(self._on_quit)),
+            )
+        view = self._current_view
 
         snooze = menu(
             *(item(_spoken(d), call(lambda d=d: a.snooze(d))) for d in self._snooze_choices)
@@ -100,7 +131,7 @@ class TrayIcon:
         pause = menu(*(item(label, call(lambda d=d: a.pause(d))) for label, d in PAUSE_CHOICES))
         reset, morning = self._labels["reset"], self._labels["morning"]
         return menu(
-            item(lambda _i: self._view.headline, None, enabled=False),
+            item(lambda _i: view().headline, None, enabled=False),
             item(lambda _i: self._today, None, enabled=False, visible=lambda _i: bool(self._today)),
             item("Left click", call(a.activate), default=True, visible=False),
             menu.SEPARATOR,
@@ -117,22 +148,26 @@ class TrayIcon:
             item("Skip this one", call(a.skip)),
             item("Done", call(a.done)),
             menu.SEPARATOR,
-            item("Pause", pause, enabled=lambda _i: self._view.status is not Status.PAUSED),
-            item("Resume", call(a.resume), enabled=lambda _i: self._view.status is Status.PAUSED),
+            item("Pause", pause, enabled=lambda _i: view().status is not Status.PAUSED),
+            item("Resume", call(a.resume), enabled=lambda _i: view().status is Status.PAUSED),
             menu.SEPARATOR,
             item("Start at login", call(a.toggle_login),
                  checked=lambda _i: bool(a.login_enabled()),
                  visible=a.login_enabled() is not None),
             item("Open config file", call(a.open_config)),
-            item("Quit", call(a.quit)),
+            item("Quit", call(self._on_quit)),
         )
+
+    def _current_view(self) -> TrayView:
+        assert self._view is not None  # attach() sets the view before the app's menu exists
+        return self._view
 
     def show(self, view: TrayView) -> None:
         """Show ``view``: redraw the icon only when its state or ring step changed."""
         self._view = view
         step = -1 if view.progress is None else round(view.progress * 12)
         if self._drawn != (view.status, step):
-            self._icon.icon = self._image(view)
+            self._icon.icon = self._image(view.status, view.progress)
         if self._icon.title != view.tooltip:
             self._icon.title = view.tooltip
         self._icon.update_menu()

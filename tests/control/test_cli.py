@@ -11,15 +11,14 @@ from datetime import timedelta
 import pytest
 
 from movebreak.control.cli import (
-    ALREADY_RUNNING_EXIT,
     ExitCode,
     add_control_parsers,
     describe_status,
-    ensure_single_instance,
     is_control_command,
     run_control,
 )
 from movebreak.control.client import ping
+from movebreak.control.instance import ALREADY_RUNNING_EXIT, ensure_single_instance
 from movebreak.control.server import ControlServer
 
 from .conftest import FAST, RecordingApp

@@ -38,7 +38,7 @@ WRITER = textwrap.dedent("""
     from movebreak.calendar.cache import write_json
     write_json(paths.cache_dir / "calendar" / "feed.json", {"etag": "secret"})
 
-    from movebreak.control.cli import ensure_single_instance
+    from movebreak.control.instance import ensure_single_instance
     server = ensure_single_instance()
 
     import logging

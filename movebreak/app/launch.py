@@ -1,0 +1,113 @@
+"""Start the app: the tray icon first, the rest assembled behind it.
+
+The icon is what a user sees of a start, so only what it needs comes before it: the
+single-instance lock and the log (``cli/main.py``), the tray backend and pystray.
+The config, timetable, notifier, history, calendars and scheduler (``app/run.py``)
+are imported and built on pystray's setup thread once the icon shows; until then,
+some tens of milliseconds, its menu says the app is starting and offers Quit.
+
+The tray (when there is one) owns the main thread, as every platform's tray wants.
+Without a tray the app is assembled on the main thread, which then waits for Quit
+or a signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from movebreak.app.run import App
+    from movebreak.control.instance import InstanceServer
+    from movebreak.storage.paths import AppPaths
+    from movebreak.tray.icon import TrayIcon
+
+log = logging.getLogger(__name__)
+
+
+class Launcher:
+    """Runs one app from start to quit; ``run`` returns the process exit code."""
+
+    def __init__(self, paths: AppPaths, server: InstanceServer, want_tray: bool = True) -> None:
+        self._paths = paths
+        self._server = server  # bound (the single-instance lock), not yet listening
+        self._want_tray = want_tray
+        self._quit = threading.Event()
+        self._tray: TrayIcon | None = None
+        self._app: App | None = None
+        # Assembly and shutdown exclude each other: a Quit during assembly waits for it.
+        self._assembly = threading.Lock()
+
+    def run(self) -> int:
+        from movebreak.tray.backend import TrayChoice, apply, choose_backend
+
+        self._install_signal_handlers()
+        choice = choose_backend(want_tray=self._want_tray)
+        log.info("tray: %s (%s)", choice.backend, choice.reason)
+        try:
+            if choice.backend is not None:
+                apply(choice)
+                try:
+                    self._run_tray()
+                except Exception as error:  # a broken tray host must not take the timetable
+                    log.exception("the tray failed")
+                    self._tray = None
+                    choice = TrayChoice(None, f"the tray failed ({error})")
+            if choice.backend is None and not self._quit.is_set():
+                self._assemble(None)
+                print(
+                    f"movebreak: running without a tray icon: {choice.reason}. "
+                    "Reminders still come as notifications.",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                self._quit.wait()
+        finally:
+            self._stop()
+        return 0
+
+    def quit(self) -> None:
+        """Quit from the tray, the control channel or a signal: end the main thread's wait."""
+        log.info("quit")
+        self._quit.set()
+        if self._tray is not None:
+            self._tray.stop()
+
+    def _run_tray(self) -> None:
+        from movebreak.tray.icon import TrayIcon
+
+        tray = TrayIcon(self.quit)
+        self._tray = tray
+        if not tray.has_menu:
+            log.warning("this tray backend has no menu; install PyGObject (movebreak[gtk])")
+        tray.run(on_ready=lambda: self._assemble(tray))
+
+    def _assemble(self, tray: TrayIcon | None) -> None:
+        """Build the app and start it (once, on whichever thread comes first)."""
+        with self._assembly:
+            if self._app is not None or self._quit.is_set():
+                return
+            from movebreak.app.run import App
+
+            app = App(self._paths, self.quit)
+            self._server.start(app)
+            self._app = app
+            app.start(tray)
+
+    def _stop(self) -> None:
+        with self._assembly:
+            if self._app is not None:
+                self._app.stop()
+            self._server.stop()
+
+    def _install_signal_handlers(self) -> None:
+        def stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("signal %d", signum)
+            self.quit()
+
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, stop)
