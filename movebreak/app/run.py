@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from movebreak.app.clock import Clock, SystemClock
 from movebreak.app.config_watch import ConfigReloader
 from movebreak.app.controller import Controller
+from movebreak.app.memory import give_back_free_memory
 from movebreak.app.open_file import open_in_editor
 from movebreak.app.presence import PresenceWatch
 from movebreak.autostart.base import AutostartState
@@ -207,6 +208,7 @@ class App:
         self.calendar.refresh(
             self.controller.config.calendar, self.controller.engine_tz, self.clock.now()
         )
+        give_back_free_memory()
 
     def _config_failed(self, error: ConfigError) -> None:
         self.controller.config_failed(error.problems)
@@ -297,6 +299,7 @@ class App:
             self._tray = tray
             self.controller.on_view(tray.show)
         self._ready()
+        give_back_free_memory()  # what start-up parsed and built but no longer holds
 
     def stop(self) -> None:
         """Stop every thread and watcher and close the history; safe after a partial start."""
