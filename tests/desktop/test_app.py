@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from movebreak.core.state import Status
 from movebreak.tray.art import COLOURS
 
 pytestmark = pytest.mark.desktop
+FIXTURES = Path(__file__).parent / "fixtures"
 
 ALL_DAY = ('[work]\ndays = ["mon","tue","wed","thu","fri","sat","sun"]\n'
            'start = "00:00"\nend = "23:59"\n')
@@ -214,3 +216,19 @@ def test_no_tray_mode_says_so_and_still_notifies(launch, desktop, artifacts):
                "the no-tray line on stderr")
     desktop.wait_for_notification(lambda n: n.summary.startswith("2-minute reset"), timeout=8)
     assert not [icon for icon in desktop.tray_icons() if icon.viewable]
+
+
+def test_before_the_app_is_ready_the_menu_says_so_and_quit_works(
+    launch, desktop, artifacts, gtk_tray
+):
+    """The icon comes first; until the app behind it is built, its menu is honest."""
+    desktop.move_mouse(5, 5, relative=True)
+    app = launch([sys.executable, str(FIXTURES / "starting_tray.py")], name="starting")
+    icon = desktop.wait_for_icon(timeout=10)
+    icon_shows(desktop, Status.WAITING, artifacts, "starting")
+    lines = read_menu(desktop, open_menu(desktop, icon, artifacts, "starting-menu"), artifacts)
+    assert len(lines) == 2 and lines[0].startswith("movebreak is starting"), lines
+    assert lines[1] == "Quit", lines
+    choose(desktop, *QUIT)
+    assert app.wait(timeout=10).exit_code == 0
+    desktop.wait_for_no_icon(timeout=5)
