@@ -33,7 +33,7 @@ from movebreak.notify.base import FallbackNotifier, LogNotifier
 from movebreak.notify.dbus_notifier import DBusNotifier
 from movebreak.notify.plyer_notifier import PlyerNotifier
 from movebreak.schedule.wakeup import SchedulerWakeup
-from movebreak.storage.atomic import write_atomic
+from movebreak.storage.atomic import remove_stale_temps, write_atomic
 from movebreak.storage.paths import AppPaths
 from movebreak.storage.state_store import load_state, save_state
 
@@ -347,3 +347,13 @@ class App:
         self.reloader.load()  # an edit saved before the watcher started (same text: no-op)
         self._plan_calendar(timedelta(seconds=2))
         self._refresh_today()
+        self._remove_stale_temps()
+
+    def _remove_stale_temps(self) -> None:
+        """Temp files an interrupted write left in our folders (see storage/atomic.py)."""
+        now = self.clock.now().timestamp()
+        calendar = self.paths.cache_dir / "calendar"
+        folders = (self.paths.config_dir, self.paths.data_dir, calendar, calendar / "feeds")
+        for folder in folders:
+            for path in remove_stale_temps(folder, now):
+                log.info("removed %s, left by an interrupted write", path.name)

@@ -11,9 +11,7 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
@@ -22,6 +20,7 @@ from typing import Any, TextIO
 
 from movebreak.core.stats import DayStats, Summary, summarize, today_line
 from movebreak.history import HistoryError, HistoryStore
+from movebreak.storage.atomic import write_atomic
 
 # The streak looks back this far; a longer streak shows as this many days.
 STREAK_LOOKBACK_DAYS = 400
@@ -93,7 +92,8 @@ def run_stats(
     status = 0
     for path, produce in outputs:
         try:
-            _write_atomic(path, produce())
+            # Private (0600): the file describes the user's days.
+            write_atomic(path, produce(), private=True, create_folder=False)
         except OSError as error:
             print(f"movebreak stats: cannot write {path}: {error.strerror or error}", file=err)
             status = 1
@@ -188,19 +188,3 @@ def _day_count(text: str) -> int:
     if not 1 <= value <= MAX_DAYS:
         raise argparse.ArgumentTypeError(f"expected 1 to {MAX_DAYS} days, got {value}")
     return value
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and a rename, so a crash leaves old or new, never half.
-
-    The file is private (0600, from ``mkstemp``): it describes the user's days.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

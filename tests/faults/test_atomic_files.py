@@ -14,13 +14,14 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
-from movebreak.storage.atomic import write_atomic
+from movebreak.storage.atomic import STALE_AFTER_SECONDS, remove_stale_temps, write_atomic
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes, signals, rlimits")
 
@@ -83,7 +84,7 @@ def test_text_that_cannot_be_encoded_changes_nothing(tmp_path: Path) -> None:
 KILL_CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from movebreak.storage.atomic import write_atomic
+    from movebreak.storage.atomic import STALE_AFTER_SECONDS, remove_stale_temps, write_atomic
     target = Path(sys.argv[1])
     payloads = [b"A" * 3_000_000, b"B" * 2_000_000]
     print("writing", flush=True)
@@ -99,6 +100,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_file_and_no_readable_scraps(tmp_pa
     target.write_bytes(OLD)
     whole = {OLD, b"A" * 3_000_000, b"B" * 2_000_000}
     rng = random.Random(8)
+    scraps: set[Path] = set()
     for _ in range(12):
         child = subprocess.Popen([sys.executable, "-c", KILL_CHILD, str(target)],
                                  stdout=subprocess.PIPE, text=True)
@@ -113,7 +115,40 @@ def test_sigkill_at_any_moment_leaves_a_whole_file_and_no_readable_scraps(tmp_pa
             # least be as private as the file it was going to become.
             assert scrap.name.startswith(f".{target.name}.") and scrap.suffix == ".tmp"
             assert stat.S_IMODE(scrap.stat().st_mode) == 0o600
-            scrap.unlink()
+            scraps.add(scrap)
+    # The next start clears them, once no writer can still be at work on them.
+    now = time.time()
+    assert remove_stale_temps(tmp_path, now) == []
+    for scrap in scraps:
+        os.utime(scrap, (now - 2 * STALE_AFTER_SECONDS,) * 2)
+    assert sorted(remove_stale_temps(tmp_path, now)) == sorted(scraps)
+    assert leftovers(tmp_path, target.name) == [] and target.read_bytes() in whole
+
+
+def test_only_old_temp_files_named_as_the_writer_names_them_are_removed(tmp_path: Path) -> None:
+    now = time.time()
+    old = now - 2 * STALE_AFTER_SECONDS
+
+    def made(name: str, age_from: float = old) -> Path:
+        path = tmp_path / name
+        path.write_bytes(b"x")
+        os.utime(path, (age_from, age_from))
+        return path
+
+    fd, orphan = tempfile.mkstemp(prefix=".state.json.", suffix=".tmp", dir=tmp_path)
+    os.close(fd)
+    os.utime(orphan, (old, old))
+    fresh = made(".config.toml.abcd1234.tmp", age_from=now - 60)  # a writer at work now
+    kept = [
+        fresh,
+        made("notes.tmp"),  # the user's, not ours
+        made(".config.toml.ab.tmp"),  # not mkstemp's eight characters
+        made("state.json"),
+    ]
+    (tmp_path / ".dir.abcd1234.tmp").mkdir()  # a folder is never ours
+    assert remove_stale_temps(tmp_path, now) == [Path(orphan)]
+    assert all(path.exists() for path in kept) and (tmp_path / ".dir.abcd1234.tmp").is_dir()
+    assert remove_stale_temps(tmp_path / "missing", now) == []
 
 
 def test_a_shared_file_ends_0644_whatever_the_umask(tmp_path: Path) -> None:
