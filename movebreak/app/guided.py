@@ -25,9 +25,10 @@ from movebreak.core.session_events import (
 )
 from movebreak.guide.display import SessionDisplay
 from movebreak.guide.messages import WindowAction, end_message, show_message
-from movebreak.notify.base import Notice, Notifier
+from movebreak.notify.base import Notice, NoticeAction, NoticeKind, Notifier
 
-STEP_ACTIONS = (("next", "Next"), ("pause", "Pause"), ("done", "Done"))
+STEP_ACTIONS = ((NoticeAction.NEXT, "Next"), (NoticeAction.PAUSE, "Pause"),
+                (NoticeAction.DONE, "Done"))
 END_TEXT = {
     Outcome.COMPLETED: "Done. Nice work!",
     Outcome.SKIPPED: "Skipped",
@@ -119,4 +120,4 @@ class GuidedRoutine:
 
     def _notice(self, title: str, body: str) -> None:
         timeout = min(self._timeout, timedelta(seconds=20))
-        self._notifier.show(Notice(title, body, timeout, STEP_ACTIONS, "step"))
+        self._notifier.show(Notice(title, body, timeout, STEP_ACTIONS, NoticeKind.STEP))

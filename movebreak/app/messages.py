@@ -9,13 +9,17 @@ from movebreak.config.model import Config
 from movebreak.core.durations import speak_seconds
 from movebreak.core.engine import Event, Outcome
 from movebreak.core.routines import notification_body, notification_title
-from movebreak.notify.base import Notice
+from movebreak.notify.base import Notice, NoticeAction, NoticeKind
 
 
-def prompt_actions(config: Config) -> tuple[tuple[str, str], ...]:
+def prompt_actions(config: Config) -> tuple[tuple[NoticeAction, str], ...]:
     """Start / Snooze N / Skip: the snooze button says what [prompts] snooze is."""
     snooze = speak_seconds(config.prompts.snooze.total_seconds())
-    return (("start", "Start"), ("snooze", f"Snooze {snooze}"), ("skip", "Skip"))
+    return (
+        (NoticeAction.START, "Start"),
+        (NoticeAction.SNOOZE, f"Snooze {snooze}"),
+        (NoticeAction.SKIP, "Skip"),
+    )
 
 
 def notice_for(event: Event, config: Config) -> Notice | None:
@@ -30,7 +34,7 @@ def notice_for(event: Event, config: Config) -> Notice | None:
             notification_body(routine, event.rotation),
             timeout,
             prompt_actions(config),
-            "prompt",
+            NoticeKind.PROMPT,
         )
     if event.outcome is Outcome.STARTED:
         return Notice(
@@ -38,11 +42,15 @@ def notice_for(event: Event, config: Config) -> Notice | None:
             notification_body(routine, event.rotation),
             timeout,
             (),
-            "routine",
+            NoticeKind.ROUTINE,
         )
     if event.outcome is Outcome.COMPLETED:
         return Notice(
-            f"Done: {routine.title}", "Nice work. Back to it.", timedelta(seconds=8), (), "routine"
+            f"Done: {routine.title}",
+            "Nice work. Back to it.",
+            timedelta(seconds=8),
+            (),
+            NoticeKind.ROUTINE,
         )
     return None
 
@@ -54,5 +62,9 @@ def config_problem_notice(problems: list[Problem]) -> Notice:
         shown.append(f"... and {len(problems) - 3} more (movebreak config check)")
     shown.append("movebreak keeps running on the last good config.")
     return Notice(
-        "movebreak: the config has a problem", "\n".join(shown), timedelta(seconds=30), (), "config"
+        "movebreak: the config has a problem",
+        "\n".join(shown),
+        timedelta(seconds=30),
+        (),
+        NoticeKind.CONFIG,
     )

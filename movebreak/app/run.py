@@ -29,7 +29,7 @@ from movebreak.core.engine import Engine
 from movebreak.focus.base import QuietReason
 from movebreak.guide.display import NoDisplay, SessionDisplay, WindowProcess
 from movebreak.guide.messages import WindowAction
-from movebreak.notify.base import FallbackNotifier, LogNotifier
+from movebreak.notify.base import FallbackNotifier, LogNotifier, NoticeAction, NoticeKind
 from movebreak.notify.dbus_notifier import DBusNotifier
 from movebreak.notify.plyer_notifier import PlyerNotifier
 from movebreak.schedule.wakeup import SchedulerWakeup
@@ -46,6 +46,14 @@ if TYPE_CHECKING:
     from movebreak.watch.clock import ClockWatch
 
 log = logging.getLogger(__name__)
+
+# A step notice's buttons (and a click on it) do what the timer window's buttons do.
+_STEP_BUTTONS = {
+    NoticeAction.NEXT: WindowAction.NEXT,
+    NoticeAction.PAUSE: WindowAction.PAUSE,
+    NoticeAction.DONE: WindowAction.DONE,
+    NoticeAction.DEFAULT: WindowAction.NEXT,
+}
 
 
 def resolve_timezone(config: Config) -> tzinfo:
@@ -229,26 +237,19 @@ class App:
         if self._tray is not None and self.history is not None:
             self._tray.set_today(self.history.today(self.clock.now()))
 
-    def _notification_action(self, key: str, tag: str) -> None:
+    def _notification_action(self, action: NoticeAction, kind: NoticeKind) -> None:
         """A button on a notification: the same as the tray or window item of that name."""
-        if tag == "step":
-            actions = {
-                "next": WindowAction.NEXT,
-                "pause": WindowAction.PAUSE,
-                "done": WindowAction.DONE,
-                "default": WindowAction.NEXT,
-            }
-            if key in actions:
-                self.controller.window_action(actions[key])
-            return
-        if tag != "prompt":
-            return
-        if key in ("start", "default"):
-            self.controller.start_routine(None)
-        elif key == "snooze":
-            self.controller.snooze(None)
-        elif key == "skip":
-            self.controller.skip()
+        if kind is NoticeKind.STEP:
+            step = _STEP_BUTTONS.get(action)
+            if step is not None:
+                self.controller.window_action(step)
+        elif kind is NoticeKind.PROMPT:
+            if action in (NoticeAction.START, NoticeAction.DEFAULT):
+                self.controller.start_routine(None)
+            elif action is NoticeAction.SNOOZE:
+                self.controller.snooze(None)
+            elif action is NoticeAction.SKIP:
+                self.controller.skip()
 
     # ----- actions the tray calls that are the app's, not the timetable's -------
     def open_config(self) -> None:

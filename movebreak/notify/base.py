@@ -6,20 +6,42 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import Enum
 from typing import Protocol
 
 log = logging.getLogger(__name__)
 
 
+class NoticeKind(Enum):
+    """What a notice is about: a new notice replaces the one of its kind still shown."""
+
+    PROMPT = "prompt"  # a routine is due: Start / Snooze / Skip
+    STEP = "step"  # a guided step, where there is no timer window: Next / Pause / Done
+    ROUTINE = "routine"  # a routine started or was done
+    CONFIG = "config"  # the config file has a problem
+
+
+class NoticeAction(Enum):
+    """A button on a notice; the value is the action key sent to the server."""
+
+    START = "start"
+    SNOOZE = "snooze"
+    SKIP = "skip"
+    NEXT = "next"
+    PAUSE = "pause"
+    DONE = "done"
+    DEFAULT = "default"  # a click on the notice itself (servers send this key)
+
+
 @dataclass(frozen=True)
 class Notice:
-    """One notification. ``actions`` are (key, label) pairs, shown where the desktop can."""
+    """One notification. ``actions`` are buttons with their labels, where the desktop can."""
 
     title: str
     body: str
     timeout: timedelta = timedelta(seconds=30)
-    actions: tuple[tuple[str, str], ...] = field(default_factory=tuple)
-    tag: str = ""  # what it is about, e.g. "prompt"; lets a later notice replace it
+    actions: tuple[tuple[NoticeAction, str], ...] = field(default_factory=tuple)
+    kind: NoticeKind | None = None  # None: a one-off that replaces nothing
 
 
 class Notifier(Protocol):

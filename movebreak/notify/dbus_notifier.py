@@ -20,13 +20,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from movebreak.notify.base import Notice
+from movebreak.notify.base import Notice, NoticeAction, NoticeKind
 
 log = logging.getLogger(__name__)
 
 BUS_NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
-ActionCallback = Callable[[str, str], None]  # (action key, notice tag)
+ActionCallback = Callable[[NoticeAction, NoticeKind], None]  # (button, what the notice is)
+_ACTIONS = {action.value: action for action in NoticeAction}  # an unknown key is ignored
 
 
 class DBusNotifier:
@@ -40,8 +41,8 @@ class DBusNotifier:
         self._router: Any = None
         self._address: Any = None
         self._signals: queue.Queue[Any] = queue.Queue(maxsize=256)
-        self._tag_of: dict[int, str] = {}
-        self._id_of: dict[str, int] = {}
+        self._kind_of: dict[int, NoticeKind | None] = {}
+        self._id_of: dict[NoticeKind, int] = {}
         self._lock = threading.Lock()
         self.capabilities: frozenset[str] = frozenset()
 
@@ -88,12 +89,12 @@ class DBusNotifier:
 
         actions: list[str] = []
         if self.has_actions:
-            for key, label in notice.actions:
-                actions += [key, label]
+            for action, label in notice.actions:
+                actions += [action.value, label]
             if notice.actions:
-                actions += ["default", notice.actions[0][1]]
+                actions += [NoticeAction.DEFAULT.value, notice.actions[0][1]]
         with self._lock:
-            replaces = self._id_of.get(notice.tag, 0) if notice.tag else 0
+            replaces = self._id_of.get(notice.kind, 0) if notice.kind else 0
         hints = {"urgency": ("y", 1), "desktop-entry": ("s", "movebreak")}
         timeout_ms = max(1000, round(notice.timeout.total_seconds() * 1000))
         message = new_method_call(
@@ -114,9 +115,9 @@ class DBusNotifier:
         reply = self._router.send_and_get_reply(message, timeout=3)
         notification_id = int(reply.body[0])
         with self._lock:
-            if notice.tag:
-                self._id_of[notice.tag] = notification_id
-            self._tag_of[notification_id] = notice.tag
+            if notice.kind:
+                self._id_of[notice.kind] = notification_id
+            self._kind_of[notification_id] = notice.kind
         return True
 
     def _consume(self) -> None:
@@ -131,10 +132,11 @@ class DBusNotifier:
                 if member == "ActionInvoked":
                     notification_id, key = message.body
                     with self._lock:
-                        tag = self._tag_of.get(int(notification_id))
-                    if tag is not None:
-                        log.info("notification action %r on %s", key, tag or "notice")
-                        self._on_action(str(key), tag)
+                        kind = self._kind_of.get(int(notification_id))
+                    action = _ACTIONS.get(str(key))
+                    if kind is not None and action is not None:
+                        log.info("notification action %s on %s", action.value, kind.value)
+                        self._on_action(action, kind)
                 elif member == "NotificationClosed":
                     self._forget(int(message.body[0]))
             except Exception:
@@ -142,9 +144,9 @@ class DBusNotifier:
 
     def _forget(self, notification_id: int) -> None:
         with self._lock:
-            tag = self._tag_of.pop(notification_id, None)
-            if tag and self._id_of.get(tag) == notification_id:
-                del self._id_of[tag]
+            kind = self._kind_of.pop(notification_id, None)
+            if kind and self._id_of.get(kind) == notification_id:
+                del self._id_of[kind]
 
     def close(self) -> None:
         if self._router is not None:

@@ -30,6 +30,7 @@ from movebreak.config.loader import config_from_text, default_config
 from movebreak.core import away
 from movebreak.core.engine import Engine, Outcome
 from movebreak.core.state import TimetableState
+from movebreak.notify.base import NoticeAction
 from tests.conftest import BERLIN, at
 from tests.shell.doubles import ManualClock, ManualTimer, RecordingNotifier
 
@@ -86,7 +87,7 @@ class Laptop:
                 self.watch.look()
                 self.controller.tick()
             for notice in self.notifier.shown[shown:]:
-                if any(key == "snooze" for key, _ in notice.actions):
+                if any(action is NoticeAction.SNOOZE for action, _ in notice.actions):
                     self.prompts.append(self.real / 60)
 
 

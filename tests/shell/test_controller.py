@@ -11,6 +11,7 @@ from movebreak.config.errors import Problem
 from movebreak.config.loader import config_from_text, default_config
 from movebreak.core.engine import Engine, Outcome
 from movebreak.core.state import Status, TimetableState
+from movebreak.notify.base import NoticeAction, NoticeKind
 from movebreak.storage.state_store import load_state, save_state
 from tests.conftest import BERLIN, at
 from tests.shell.doubles import ManualClock, ManualTimer, RecordingNotifier
@@ -38,7 +39,9 @@ def test_sleeps_until_the_next_prompt_and_notifies_with_instructions(rig):
     assert notice.title == "2-minute reset · 2 min"
     assert "Band pull-aparts (10–15 reps)" in notice.body
     assert "Wall pec stretch (30–45 s each side)" in notice.body
-    assert [key for key, _ in notice.actions] == ["start", "snooze", "skip"]
+    assert [action for action, _ in notice.actions] == [
+        NoticeAction.START, NoticeAction.SNOOZE, NoticeAction.SKIP
+    ]
     assert controller.view.status is Status.DUE
     assert controller.view.headline == "Due now: 2-minute reset"
 
@@ -93,13 +96,13 @@ def test_start_now_runs_a_guided_routine_to_its_end(rig):
     timer.run_until(at("2026-11-30 10:05"), controller)
     assert controller.view.progress == pytest.approx(5 / 15, abs=0.02)
     assert timer.when <= clock.now() + timedelta(seconds=20)  # ring redrawn, not every second
-    steps = [n.title for n in notifier.shown if n.tag == "step"]
+    steps = [n.title for n in notifier.shown if n.kind is NoticeKind.STEP]
     assert steps[0] == "Step 2 of 7: Thoracic rotations"
     # no window: timed steps end by themselves, rep steps move on at their suggested time
     timer.run_until(at("2026-11-30 10:16"), controller)
     assert controller.view.status is Status.WAITING
     assert notifier.shown[-1].title == "Done: Morning routine"
-    titles = [n.title for n in notifier.shown if n.tag == "step"]
+    titles = [n.title for n in notifier.shown if n.kind is NoticeKind.STEP]
     assert len([t for t in titles if t.startswith("Step ")]) == 6
     assert titles.count("Switch sides: Thoracic rotations") == 1
     assert titles.count("Switch sides: Lunges") == 1
