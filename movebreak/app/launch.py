@@ -39,6 +39,7 @@ class Launcher:
         self._quit = threading.Event()
         self._tray: TrayIcon | None = None
         self._app: App | None = None
+        self._failed = False  # the app could not be assembled: exit 1
         # Assembly and shutdown exclude each other: a Quit during assembly waits for it.
         self._assembly = threading.Lock()
 
@@ -68,7 +69,7 @@ class Launcher:
                 self._quit.wait()
         finally:
             self._stop()
-        return 0
+        return 1 if self._failed else 0
 
     def quit(self) -> None:
         """Quit from the tray, the control channel or a signal: end the main thread's wait."""
@@ -87,16 +88,26 @@ class Launcher:
         tray.run(on_ready=lambda: self._assemble(tray))
 
     def _assemble(self, tray: TrayIcon | None) -> None:
-        """Build the app and start it (once, on whichever thread comes first)."""
+        """Build the app and start it (once, on whichever thread comes first).
+
+        A failure here must not leave an icon that only ever says "starting": it is
+        logged and the app quits with exit code 1 (an autostart unit sees the crash).
+        """
         with self._assembly:
             if self._app is not None or self._quit.is_set():
                 return
-            from movebreak.app.run import App
+            try:
+                from movebreak.app.run import App
 
-            app = App(self._paths, self.quit)
-            self._server.start(app)
-            self._app = app
-            app.start(tray)
+                app = App(self._paths, self.quit)
+                self._server.start(app)
+                self._app = app
+                app.start(tray)
+            except Exception:
+                log.exception("movebreak could not start")
+                print("movebreak: could not start; the log says why", file=sys.stderr, flush=True)
+                self._failed = True
+                self.quit()
 
     def _stop(self) -> None:
         with self._assembly:
