@@ -121,7 +121,9 @@ def test_icon_docks_and_menu_starts_a_reset(launch, desktop, artifacts, gtk_tray
     due = datetime.fromisoformat(json.loads(movebreak_cli(app, "next", "--json"))[0]["at"])
     menu = open_menu(desktop, icon, artifacts, "menu")
     lines = read_menu(desktop, menu, artifacts)
-    assert lines[0] == f"Next: 2-minute reset at {due.astimezone():%H:%M}", lines
+    local = due.astimezone()  # late in the evening the next reset is tomorrow's
+    day = "" if local.date() == datetime.now().astimezone().date() else "tomorrow "
+    assert lines[0] == f"Next: 2-minute reset at {day}{local:%H:%M}", lines
     assert "Start a 2-minute reset now" in lines and lines[-1] == "Quit"
     choose(desktop, *START_RESET)
     note = desktop.wait_for_notification(lambda n: n.summary.startswith("Started: 2-minute reset"))
