@@ -62,6 +62,15 @@ def _lower_first(text: str) -> str:
 STARTING = "movebreak is starting…"
 
 
+def latin1_title(text: str) -> str:
+    """``text`` as pystray's xorg backend can hold it: WM_NAME as a latin-1 STRING.
+
+    python-xlib raises on anything else (an ellipsis, a routine named in Cyrillic),
+    which would take the whole icon down; what latin-1 lacks becomes "?".
+    """
+    return text.replace("…", "...").encode("latin-1", "replace").decode("latin-1")
+
+
 def _call(fn: Callable[[], None]) -> Callable[[Any, Any], None]:
     """A pystray menu handler (it passes the icon and the item) that calls ``fn()``."""
     return lambda _icon, _item: fn()
@@ -86,8 +95,10 @@ class TrayIcon:
         self._today = ""
         self._size = size
         self._drawn: tuple[Status, int] | None = None
+        xorg = pystray.Icon.__module__ == "pystray._xorg"
+        self._title: Callable[[str], str] = latin1_title if xorg else str
         image = self._image(Status.WAITING, None)
-        self._icon = pystray.Icon("movebreak", image, STARTING, menu=self._menu())
+        self._icon = pystray.Icon("movebreak", image, self._title(STARTING), menu=self._menu())
         log.info("tray backend: %s", type(self._icon).__module__)
 
     @property
@@ -168,8 +179,9 @@ class TrayIcon:
         step = -1 if view.progress is None else round(view.progress * 12)
         if self._drawn != (view.status, step):
             self._icon.icon = self._image(view.status, view.progress)
-        if self._icon.title != view.tooltip:
-            self._icon.title = view.tooltip
+        title = self._title(view.tooltip)
+        if self._icon.title != title:
+            self._icon.title = title
         self._icon.update_menu()
 
     def set_today(self, line: str) -> None:

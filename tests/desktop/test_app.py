@@ -234,3 +234,15 @@ def test_before_the_app_is_ready_the_menu_says_so_and_quit_works(
     choose(desktop, *QUIT)
     assert app.wait(timeout=10).exit_code == 0
     desktop.wait_for_no_icon(timeout=5)
+
+
+def test_the_menuless_xorg_icon_takes_any_title(launch, desktop, artifacts):
+    """The xorg backend stores the tooltip as latin-1: other text must not take it down."""
+    desktop.move_mouse(5, 5, relative=True)
+    text = QUIET + '[routines.reset]\ntitle = "Разминка"\n'
+    app = launch([*MOVEBREAK, "-v"], env_extra={"PYSTRAY_BACKEND": "xorg"}, config_text=text)
+    desktop.wait_for_icon(timeout=10)
+    wait_until(lambda: "idle time from" in app.errors() or None, 10, "the app to be assembled")
+    assert app.running
+    assert "Traceback" not in app.errors() and "tray failed" not in app.errors()
+    icon_shows(desktop, Status.WAITING, artifacts, "xorg-waiting")

@@ -8,6 +8,7 @@ from movebreak.core.state import Status, TimetableState
 from movebreak.core.view import tray_view
 from movebreak.tray.art import COLOURS, draw_icon
 from movebreak.tray.backend import choose_backend
+from movebreak.tray.icon import latin1_title
 from tests.conftest import BERLIN, at
 
 
@@ -45,3 +46,11 @@ def test_backend_choice_without_display_or_when_forced():
     assert "no display" in choose_backend({}, want_tray=True).reason
     assert choose_backend({"PYSTRAY_BACKEND": "xorg"}).backend == "xorg"
     assert choose_backend({"DISPLAY": ":1"}, want_tray=False).backend is None
+
+
+def test_titles_for_the_xorg_backend_fit_in_latin1():
+    """python-xlib sets WM_NAME as latin-1: an ellipsis or Cyrillic would raise there."""
+    assert latin1_title("movebreak is starting…") == "movebreak is starting..."
+    assert latin1_title("movebreak · Next: Разминка at 10:50") == (
+        "movebreak · Next: ???????? at 10:50")
+    assert latin1_title("Étirement du matin") == "Étirement du matin"
