@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import procfs
-from desktop_user import BENCH, prime_display, spend, wait_docked
+from desktop_user import BENCH, compile_like_an_install, prime_display, spend, wait_docked
 from harness import MOVEBREAK, AppHandle, Desktop
 from idle_report import APP, FLOOR, print_report
 
@@ -251,6 +251,7 @@ def main() -> int:
                         help="active: the pointer moves every 10 s; away: nobody touches it")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    compile_like_an_install()
     runs = [run_once(n, args) for n in range(args.runs)]
     figures = medians(runs)
     machine = (f"{platform.platform(terse=True)}, {len(__import__('os').sched_getaffinity(0))}"

@@ -28,7 +28,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from desktop_user import prime_display, spend, wait_docked
+from desktop_user import compile_like_an_install, prime_display, spend, wait_docked
 from harness import MOVEBREAK, AppHandle, Desktop, DesktopTimeout, Notification, wait_until
 from table import markdown
 
@@ -139,6 +139,7 @@ def main() -> int:
     parser.add_argument("--prompts", type=int, default=8, help="how many prompts to time")
     parser.add_argument("--every", default="20s", help="the reset interval (a duration)")
     args = parser.parse_args()
+    compile_like_an_install()
     rows = measure(args)
     late = [float(r["late_s"]) for r in rows]
     print(f"\nOn time ({len(rows)} prompts, resets every {args.every}):\n")
