@@ -32,7 +32,7 @@ from desktop_user import compile_like_an_install, prime_display, spend, wait_doc
 from harness import MOVEBREAK, AppHandle, Desktop, DesktopTimeout, Notification, wait_until
 from table import markdown
 
-from movebreak.app.run import resolve_timezone
+from movebreak.app.zone import resolve_timezone
 from movebreak.config.loader import load_config
 from movebreak.core.engine import Engine
 from movebreak.storage.state_store import load_state

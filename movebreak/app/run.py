@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import timedelta, tzinfo
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from movebreak.app.controller import Controller
 from movebreak.app.memory import give_back_free_memory
 from movebreak.app.open_file import open_in_editor
 from movebreak.app.presence import PresenceWatch
+from movebreak.app.zone import resolve_timezone
 from movebreak.autostart.base import AutostartState
 from movebreak.autostart.service import detect as detect_autostart
 from movebreak.config.errors import ConfigError
@@ -54,17 +55,6 @@ _STEP_BUTTONS = {
     NoticeAction.DONE: WindowAction.DONE,
     NoticeAction.DEFAULT: WindowAction.NEXT,
 }
-
-
-def resolve_timezone(config: Config) -> tzinfo:
-    """The zone of the working hours: the configured one, or the computer's."""
-    from zoneinfo import ZoneInfo
-
-    if config.timezone != "local":
-        return ZoneInfo(config.timezone)
-    import tzlocal
-
-    return tzlocal.get_localzone()
 
 
 def _app_icon(paths: AppPaths) -> Path | None:

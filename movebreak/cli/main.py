@@ -164,7 +164,7 @@ def _run(paths: AppPaths, verbose: int, want_tray: bool) -> int:
 
 
 def _next(args: argparse.Namespace, paths: AppPaths) -> int:
-    from movebreak.app.run import resolve_timezone
+    from movebreak.app.zone import resolve_timezone
     from movebreak.config.loader import load_config
     from movebreak.core.engine import Engine
     from movebreak.core.state import TimetableState
@@ -214,7 +214,7 @@ def _next(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _meetings(args: argparse.Namespace, paths: AppPaths) -> int:
-    from movebreak.app.run import resolve_timezone
+    from movebreak.app.zone import resolve_timezone
     from movebreak.calendar.cli import run_meetings
     from movebreak.config.loader import load_config
 
