@@ -60,12 +60,13 @@ class Launcher:
                     choice = TrayChoice(None, f"the tray failed ({error})")
             if choice.backend is None and not self._quit.is_set():
                 self._assemble(None)
-                print(
-                    f"movebreak: running without a tray icon: {choice.reason}. "
-                    "Reminders still come as notifications.",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                if not self._failed:
+                    print(
+                        f"movebreak: running without a tray icon: {choice.reason}. "
+                        "Reminders still come as notifications.",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                 self._quit.wait()
         finally:
             self._stop()
