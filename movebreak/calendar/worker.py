@@ -23,6 +23,10 @@ from .settings import CalendarSettings, parse_calendar_settings
 
 
 def _tz_name(tz: tzinfo) -> str:
+    from movebreak.app.zone import LIBC_ZONE_NAME, LibcLocalZone
+
+    if isinstance(tz, LibcLocalZone):  # the worker inherits TZ: its C library agrees
+        return LIBC_ZONE_NAME
     key = getattr(tz, "key", None)
     if isinstance(key, str):
         return key
@@ -31,6 +35,10 @@ def _tz_name(tz: tzinfo) -> str:
 
 
 def _tz_from_name(name: str) -> tzinfo:
+    from movebreak.app.zone import LIBC_ZONE_NAME, LibcLocalZone
+
+    if name == LIBC_ZONE_NAME:
+        return LibcLocalZone()
     if name.startswith("offset:"):
         return timezone(timedelta(seconds=int(name[7:])))
     return ZoneInfo(name)

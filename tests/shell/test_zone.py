@@ -1,27 +1,33 @@
-"""The computer's time zone: a TZ that tzlocal refuses must not stop the app.
+"""The computer's time zone: a TZ that tzlocal cannot name must not stop the app.
 
-Each case runs in a fresh interpreter: tzlocal keeps the first zone it finds.
+Cases with a TZ run in a fresh interpreter: tzlocal keeps the first zone it finds.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from movebreak.app.zone import LibcLocalZone
+from movebreak.calendar.worker import _tz_from_name, _tz_name
 
-BERLIN_FILE = Path("/usr/share/zoneinfo/Europe/Berlin")
+# Central European time as a POSIX rule: the C library follows it, tzlocal cannot name it.
+POSIX_CET = "CET-1CEST,M3.5.0,M10.5.0/3"
 PROBE = """
-import logging, sys
+import logging
 from datetime import UTC, datetime
-from pathlib import Path
 from movebreak.app.zone import local_zone
 logging.basicConfig(level=logging.WARNING, format="%(message)s")
-zone = local_zone(zone_file=Path(sys.argv[1]))
+zone = local_zone()
+assert local_zone() is zone
 for month in (1, 7):
-    print(datetime(2026, month, 15, 12, tzinfo=UTC).astimezone(zone).utcoffset())
+    print(datetime(2026, month, 15, 12, tzinfo=UTC).astimezone(zone).isoformat())
+print(datetime(2026, 3, 29, 1, 30, tzinfo=UTC).astimezone(zone).isoformat())  # DST starts
+print(datetime(2026, 7, 15, 9, 0, tzinfo=zone).astimezone(UTC).isoformat())
+print(type(zone).__name__)
 """
 
 
@@ -33,25 +39,32 @@ def run(tz: str, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]
                           timeout=60, check=False)
 
 
-def test_an_unknown_tz_falls_back_to_the_system_zone_file_with_its_dst(tmp_path):
-    if not BERLIN_FILE.exists():
-        pytest.fail("needs a zone file: apt-get install tzdata")
-    done = run("Bogus/Zone", "-c", PROBE, str(BERLIN_FILE), tmp_path=tmp_path)
+def test_a_posix_tz_is_followed_through_the_c_library_dst_included(tmp_path):
+    done = run(POSIX_CET, "-c", PROBE, tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["1:00:00", "2:00:00"]  # winter and summer time
-    assert "TZ='Bogus/Zone'" in done.stderr and str(BERLIN_FILE) in done.stderr
+    assert done.stdout.split() == [
+        "2026-01-15T13:00:00+01:00",
+        "2026-07-15T14:00:00+02:00",
+        "2026-03-29T03:30:00+02:00",
+        "2026-07-15T07:00:00+00:00",
+        "LibcLocalZone",
+    ]
+    assert done.stderr.count("tzlocal cannot name") == 1  # asked twice, said once
+    assert POSIX_CET in done.stderr
 
 
-def test_without_a_zone_file_the_current_offset_is_used(tmp_path):
-    done = run("Bogus/Zone", "-c", PROBE, str(tmp_path / "missing"), tmp_path=tmp_path)
+def test_next_plans_in_that_zone(tmp_path):
+    done = run(POSIX_CET, "-m", "movebreak", "next", "--from", "2026-11-30", "--json",
+               tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
-    winter, summer = done.stdout.split()
-    assert winter == summer  # one fixed offset, as the warning says
-    assert "ignores DST" in done.stderr
+    assert json.loads(done.stdout)[0]["at"] == "2026-11-30T09:00:00+01:00"
 
 
-def test_next_runs_under_a_posix_tz_rule(tmp_path):
-    """``CET-1CEST`` is a TZ the C library accepts and tzlocal does not."""
-    done = run("CET-1CEST", "-m", "movebreak", "next", "--json", tmp_path=tmp_path)
+def test_an_unknown_tz_name_still_starts(tmp_path):
+    done = run("Bogus/Zone", "-m", "movebreak", "next", "--json", tmp_path=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr and "CET-1CEST" in done.stderr
+    assert "Traceback" not in done.stderr and "Bogus/Zone" in done.stderr
+
+
+def test_the_calendar_worker_is_told_to_use_the_same_zone():
+    assert _tz_from_name(_tz_name(LibcLocalZone())) == LibcLocalZone()
