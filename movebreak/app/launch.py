@@ -95,6 +95,8 @@ class Launcher:
         logged and the app quits with exit code 1 (an autostart unit sees the crash).
         """
         with self._assembly:
+            if self._quit.is_set() and tray is not None:
+                tray.stop()  # a Quit came before the tray's loop ran, when stop() was a no-op
             if self._app is not None or self._quit.is_set():
                 return
             try:
@@ -103,7 +105,8 @@ class Launcher:
                 app = App(self._paths, self.quit)
                 self._server.start(app)
                 self._app = app
-                app.start(tray)
+                if not self._quit.is_set():  # nothing to start for a Quit while building
+                    app.start(tray)
             except Exception:
                 log.exception("movebreak could not start")
                 print("movebreak: could not start; the log says why", file=sys.stderr, flush=True)

@@ -93,6 +93,7 @@ class TrayIcon:
         self._labels: dict[str, str] = {}
         self._snooze_choices: tuple[timedelta, ...] = ()
         self._today = ""
+        self._stopped = False  # after stop(), pystray's xorg loop is gone: no more updates
         self._size = size
         self._drawn: tuple[Status, int] | None = None
         xorg = pystray.Icon.__module__ == "pystray._xorg"
@@ -113,6 +114,8 @@ class TrayIcon:
         snooze_choices: tuple[timedelta, ...],
     ) -> None:
         """The app is ready: its menu replaces the starting one and ``view`` shows."""
+        if self._stopped:
+            return
         self._actions = actions
         self._view = view
         self._labels = labels
@@ -175,6 +178,8 @@ class TrayIcon:
 
     def show(self, view: TrayView) -> None:
         """Show ``view``: redraw the icon only when its state or ring step changed."""
+        if self._stopped:
+            return
         self._view = view
         step = -1 if view.progress is None else round(view.progress * 12)
         if self._drawn != (view.status, step):
@@ -186,12 +191,14 @@ class TrayIcon:
 
     def set_today(self, line: str) -> None:
         """The day's tally from the history, e.g. "Today: 5 of 8 resets · morning done"."""
-        if line != self._today:
+        if line != self._today and not self._stopped:
             self._today = line
             self._icon.update_menu()
 
     def set_labels(self, labels: dict[str, str], snooze_choices: tuple[timedelta, ...]) -> None:
         """New routine names and snooze choices after a config reload."""
+        if self._stopped:
+            return
         self._labels = labels
         self._snooze_choices = snooze_choices
         self._icon.menu = self._menu()
@@ -208,6 +215,12 @@ class TrayIcon:
         self._icon.run(setup=setup)
 
     def stop(self) -> None:
+        """End the loop; no update may start after it.
+
+        On xorg an update from another thread waits for that loop to answer, so one
+        started after the loop ended would wait forever (pystray 0.19.5).
+        """
+        self._stopped = True
         self._icon.stop()
 
     def _fix_xorg_clicks(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -249,3 +250,15 @@ def test_the_menuless_xorg_icon_takes_any_title(launch, desktop, artifacts):
     assert app.running
     assert "Traceback" not in app.errors() and "tray failed" not in app.errors()
     icon_shows(desktop, Status.WAITING, artifacts, "xorg-waiting")
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.12, 0.2, 0.3, 0.5])
+def test_a_sigterm_at_any_moment_of_the_start_ends_the_app(launch, desktop, gtk_tray, delay):
+    """Before the icon, while it shows, while the app is built behind it: never stuck."""
+    desktop.move_mouse(5, 5, relative=True)
+    app = launch([*MOVEBREAK], env_extra={"PYSTRAY_BACKEND": ""}, config_text=QUIET)
+    time.sleep(delay)
+    app.popen.send_signal(signal.SIGTERM)
+    # 0 once its handler is in; before that the default action ends it just as well.
+    assert app.wait(timeout=10).exit_code in (0, -signal.SIGTERM), app.errors()
+    desktop.wait_for_no_icon(timeout=5)
