@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from tests.idle.xvfb import XServer, private_x_server
 
 # Importing pystray needs a display unless a backend is named; unit tests have none.
 os.environ.setdefault("PYSTRAY_BACKEND", "dummy")
@@ -22,3 +25,10 @@ def at(text: str, tz: ZoneInfo = BERLIN) -> datetime:
 @pytest.fixture
 def tz() -> ZoneInfo:
     return BERLIN
+
+
+@pytest.fixture(scope="module")
+def x_server() -> Iterator[XServer]:
+    """A private Xvfb for one test module: idle, fullscreen and tray probes talk to it."""
+    with private_x_server() as running:
+        yield running

@@ -28,8 +28,8 @@ def private_dir(path: Path) -> Path:
 
 def write_private(path: Path, data: bytes) -> None:
     """Atomically replace ``path`` with ``data``; the file is 0600 throughout."""
-    private_dir(path.parent)
-    write_atomic(path, data, private=True)
+    private_dir(path.parent)  # also tightens a folder that exists already
+    write_atomic(path, data, private=True, create_folder=False)
 
 
 def write_json(path: Path, value: Any) -> None:

@@ -34,7 +34,8 @@ from movebreak.core.routines import Routine, Step
 
 T = TypeVar("T")
 
-_SECTIONS: dict[str, tuple[str, ...]] = {
+# Each flat section and the keys it accepts (the fuzz tests build their input from it).
+SECTION_KEYS: dict[str, tuple[str, ...]] = {
     "work": ("days", "start", "end"),
     "reset": ("enabled", "every", "routine"),
     "morning": ("enabled", "at", "first_activity_after", "days", "routine"),
@@ -44,7 +45,7 @@ _SECTIONS: dict[str, tuple[str, ...]] = {
     "away": ("natural_break", "offer_reset_after"),
     "quiet": ("fullscreen", "do_not_disturb", "live_calls"),
 }
-_TOP_LEVEL = ("timezone", "routines", "calendar", *_SECTIONS)
+_TOP_LEVEL = ("timezone", "routines", "calendar", *SECTION_KEYS)
 _ROUTINE_KEYS = ("title", "summary", "pick", "steps", "tags")
 _STEP_KEYS = ("name", "instruction", "duration", "reps", "time", "each_side", "section")
 _ROUTINE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -246,8 +247,8 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
     r = _Reader()
     r.known(raw, "", _TOP_LEVEL)
     timezone = r.value(raw, "timezone", "timezone", _timezone) or "local"
-    t = {name: r.table(raw, name) for name in _SECTIONS}
-    for name, allowed in _SECTIONS.items():
+    t = {name: r.table(raw, name) for name in SECTION_KEYS}
+    for name, allowed in SECTION_KEYS.items():
         r.known(t[name], f"{name}.", allowed)
 
     def get(section: str, name: str, parse: Callable[[Any], T]) -> T | None:

@@ -17,7 +17,7 @@ from Xlib import display as xdisplay
 
 from movebreak.focus.base import ProbeUnavailable, QuietReason
 from movebreak.focus.x11 import X11FullscreenProbe
-from tests.idle.xvfb import LEAK_BOUND_KB, XServer, private_x_server, rss_kb
+from tests.idle.xvfb import LEAK_BOUND_KB, XServer, rss_kb
 
 
 class HandMadeWindowManager:
@@ -46,23 +46,17 @@ class HandMadeWindowManager:
         self.x.sync()
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[XServer]:
-    with private_x_server() as running:
-        yield running
-
-
 @pytest.fixture
-def wm(server: XServer) -> Iterator[HandMadeWindowManager]:
-    manager = HandMadeWindowManager(server.display)
+def wm(x_server: XServer) -> Iterator[HandMadeWindowManager]:
+    manager = HandMadeWindowManager(x_server.display)
     yield manager
     manager.focus(None)
     manager.x.close()
 
 
 @pytest.fixture
-def probe(server: XServer) -> Iterator[X11FullscreenProbe]:
-    opened = X11FullscreenProbe(server.display)
+def probe(x_server: XServer) -> Iterator[X11FullscreenProbe]:
+    opened = X11FullscreenProbe(x_server.display)
     yield opened
     opened.close()
 

@@ -23,15 +23,9 @@ from tests.idle.dbus_fakes import FakeService
 from tests.idle.xvfb import LEAK_BOUND_KB, XServer, private_x_server, rss_kb
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[XServer]:
-    with private_x_server() as running:
-        yield running
-
-
 @pytest.fixture
-def source(server: XServer) -> Iterator[X11IdleSource]:
-    opened = X11IdleSource(server.display)
+def source(x_server: XServer) -> Iterator[X11IdleSource]:
+    opened = X11IdleSource(x_server.display)
     yield opened
     opened.close()
 
@@ -48,15 +42,15 @@ def test_it_is_an_activity_watch(source):
     assert isinstance(source, ActivityWatch)
 
 
-def test_idle_grows_and_input_resets_it(server, source):
-    server.xdotool("mousemove_relative", "--", "3", "3")
+def test_idle_grows_and_input_resets_it(x_server, source):
+    x_server.xdotool("mousemove_relative", "--", "3", "3")
     first = source.idle_seconds()
     time.sleep(0.4)
     assert source.idle_seconds() - first == pytest.approx(0.4, abs=0.15)
-    server.xdotool("key", "shift")
+    x_server.xdotool("key", "shift")
     assert source.idle_seconds() < 0.15
     time.sleep(0.2)
-    server.xdotool("click", "1")
+    x_server.xdotool("click", "1")
     assert source.idle_seconds() < 0.15
 
 
@@ -69,9 +63,9 @@ def test_a_quiet_wait_returns_false_at_its_timeout(source):
 @pytest.mark.parametrize("touch", [("key", "shift"), ("click", "1"),
                                    ("mousemove_relative", "--", "4", "4")],
                          ids=["key", "click", "relative-motion"])
-def test_input_wakes_the_wait_before_its_timeout(server, source, touch):
+def test_input_wakes_the_wait_before_its_timeout(x_server, source, touch):
     started = time.monotonic()
-    poke = later(0.1, lambda: server.xdotool(*touch))
+    poke = later(0.1, lambda: x_server.xdotool(*touch))
     try:
         assert source.wait_for_activity(timeout=1.0) is True
     finally:
@@ -79,10 +73,10 @@ def test_input_wakes_the_wait_before_its_timeout(server, source, touch):
     assert time.monotonic() - started < 0.9  # woken by the raw event, not by the timeout
 
 
-def test_a_warp_makes_no_raw_event_but_counts_at_the_timeout(server, source):
-    server.xdotool("mousemove", "100", "100")
+def test_a_warp_makes_no_raw_event_but_counts_at_the_timeout(x_server, source):
+    x_server.xdotool("mousemove", "100", "100")
     started = time.monotonic()
-    poke = later(0.1, lambda: server.xdotool("mousemove", "300", "200"))
+    poke = later(0.1, lambda: x_server.xdotool("mousemove", "300", "200"))
     try:
         assert source.wait_for_activity(timeout=0.6) is True
     finally:
@@ -90,14 +84,14 @@ def test_a_warp_makes_no_raw_event_but_counts_at_the_timeout(server, source):
     assert time.monotonic() - started >= 0.58  # only the idle counter saw it
 
 
-def test_waits_repeat_and_idle_queries_run_meanwhile(server, source):
+def test_waits_repeat_and_idle_queries_run_meanwhile(x_server, source):
     assert source.wait_for_activity(timeout=0.1) is False
     answers: list[float] = []
     reader = later(0.05, lambda: answers.append(source.idle_seconds()))
     assert source.wait_for_activity(timeout=0.3) is False
     reader.join()
     assert answers and answers[0] >= 0.0
-    poke = later(0.1, lambda: server.xdotool("key", "shift"))
+    poke = later(0.1, lambda: x_server.xdotool("key", "shift"))
     try:
         assert source.wait_for_activity(timeout=1.0) is True
     finally:
@@ -140,14 +134,14 @@ def test_a_server_without_the_screen_saver_extension_falls_through_to_dbus(bus):
         service.stop()
 
 
-def test_a_missing_libxss_names_the_package_to_install(server, monkeypatch):
+def test_a_missing_libxss_names_the_package_to_install(x_server, monkeypatch):
     """The real loader, pointed at a soname no system has (libXss cannot be removed here)."""
     monkeypatch.setattr(xlib, "_XSS", xlib._Library("libXss.so.404", "Xss-404", "libxss1"))
     xlib.libxss.cache_clear()
     try:
         with pytest.raises(IdleUnavailable, match=r"libXss\.so\.404 .*Debian package libxss1"):
-            X11IdleSource(server.display)
+            X11IdleSource(x_server.display)
     finally:
         monkeypatch.undo()
         xlib.libxss.cache_clear()
-    X11IdleSource(server.display).close()  # the real one loads again
+    X11IdleSource(x_server.display).close()  # the real one loads again

@@ -14,18 +14,12 @@ from Xlib import display as xdisplay
 
 from movebreak.x11 import xlib
 from movebreak.x11.display import Connection, XUnavailable
-from tests.idle.xvfb import XServer, private_x_server
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[XServer]:
-    with private_x_server() as running:
-        yield running
+from tests.idle.xvfb import XServer
 
 
 @pytest.fixture
-def connection(server: XServer) -> Iterator[Connection]:
-    opened = Connection(server.display)
+def connection(x_server: XServer) -> Iterator[Connection]:
+    opened = Connection(x_server.display)
     yield opened
     with opened.lock:
         opened.close()
@@ -42,8 +36,8 @@ def test_no_server_is_unavailable():
         Connection(":9999")
 
 
-def test_the_connection_knows_its_display_and_root(server, connection):
-    assert connection.name == server.display
+def test_the_connection_knows_its_display_and_root(x_server, connection):
+    assert connection.name == x_server.display
     assert connection.root != 0
     assert connection.fileno() >= 0
     with connection.lock:
@@ -51,11 +45,11 @@ def test_the_connection_knows_its_display_and_root(server, connection):
         assert connection.query_extension("NO-SUCH-EXTENSION") is None
 
 
-def test_selection_owner_sees_an_xembed_tray(server, connection):
+def test_selection_owner_sees_an_xembed_tray(x_server, connection):
     """What the tray backend asks before choosing XEmbed: who owns _NET_SYSTEM_TRAY_S0."""
     with connection.lock:
         assert connection.selection_owner("_NET_SYSTEM_TRAY_S{screen}") == 0
-    tray = xdisplay.Display(server.display)
+    tray = xdisplay.Display(x_server.display)
     try:
         window = tray.screen().root.create_window(0, 0, 1, 1, 0, X.CopyFromParent)
         window.set_selection_owner(tray.intern_atom("_NET_SYSTEM_TRAY_S0"), X.CurrentTime)
