@@ -6,11 +6,12 @@ the tray look like one thing. Each size is drawn on its own (``draw_icon`` draws
 times larger and scales down), which keeps the 16 px icon crisp instead of shrinking
 the 512 px one.
 
-What is committed and what is generated (see ``assets/README.md``): only the two files
-inside the Python package (``movebreak/assets/movebreak.png`` and ``movebreak.ico``)
-are committed, because ``pip install`` from a checkout or an sdist never runs this
-script; every other icon is generated at build time by the packaging scripts, and a
-test keeps the committed copies equal to what this script draws.
+What is committed and what is generated (see ``assets/README.md``): only the files
+inside the Python package (``movebreak/assets/movebreak.png``, ``movebreak.ico`` and
+the tray's frame strip ``tray-frames.png``) are committed, because ``pip install``
+from a checkout or an sdist never runs this script; every other icon is generated at
+build time by the packaging scripts, and a test keeps the committed copies equal to
+what this script draws.
 
     python assets/make_icons.py OUT_DIR            # PNGs, .ico and .icns into OUT_DIR
     python assets/make_icons.py --package          # refresh the committed in-package icons
@@ -26,7 +27,8 @@ from pathlib import Path
 from PIL import Image
 
 from movebreak.core.state import Status
-from movebreak.tray.art import draw_icon
+from movebreak.tray.art import draw_icon, draw_strip
+from movebreak.tray.frames import STRIP_NAME
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE_ASSETS = REPO / "movebreak" / "assets"
@@ -100,14 +102,16 @@ def write_icons(out_dir: Path) -> IconSet:
 
 
 def write_package_icons(package_assets: Path = PACKAGE_ASSETS) -> list[Path]:
-    """The committed in-package icons: the notification PNG and the Windows .ico."""
+    """The committed in-package icons: the notification PNG, the Windows .ico, the tray strip."""
     package_assets.mkdir(parents=True, exist_ok=True)
     images = render(tuple(sorted({PACKAGE_PNG_SIZE, *ICO_SIZES})))
     png = package_assets / "movebreak.png"
     images[PACKAGE_PNG_SIZE].save(png, format="PNG", optimize=True)
     ico = package_assets / "movebreak.ico"
     save_ico(images, ico)
-    return [png, ico]
+    strip = package_assets / STRIP_NAME
+    draw_strip().save(strip, format="PNG", optimize=True)
+    return [png, ico, strip]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,8 +1,11 @@
-"""The icon, drawn with Pillow at run time: one design, a colour and a mark per state.
+"""The icon's design, drawn with Pillow: one figure, a colour and a mark per state.
 
 Drawn four times larger and scaled down, so it stays crisp from 16 to 64 px. The
 states differ in hue and in shape (pause bars, a progress ring, an alert dot), so
 they tell apart at a glance and for colour-blind users too.
+
+The running tray does not import this module: ``assets/make_icons.py`` draws every
+frame it shows into a committed strip, which ``frames.py`` reads (see there why).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from PIL import Image, ImageDraw
 
 from movebreak.core.state import Status
+from movebreak.tray.frames import FRAME_SIZE, FRAMES, PROGRESS_STEPS
 
 COLOURS: dict[Status, tuple[int, int, int]] = {
     Status.WAITING: (31, 138, 112),  # teal
@@ -72,3 +76,12 @@ def draw_icon(status: Status, size: int = 64, progress: float | None = None) -> 
             width=s // 40,
         )
     return image.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def draw_strip() -> Image.Image:
+    """Every frame the tray shows, side by side in ``FRAMES`` order (what ``frames.py`` reads)."""
+    strip = Image.new("RGBA", (FRAME_SIZE * len(FRAMES), FRAME_SIZE), (0, 0, 0, 0))
+    for index, (status, step) in enumerate(FRAMES):
+        progress = None if step is None else step / PROGRESS_STEPS
+        strip.paste(draw_icon(status, FRAME_SIZE, progress), (index * FRAME_SIZE, 0))
+    return strip

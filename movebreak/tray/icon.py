@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from movebreak.core.state import Status
-from movebreak.tray.art import draw_icon
+from movebreak.tray.frames import Frame, frame_of, load_frame
 
 if TYPE_CHECKING:
     from movebreak.core.view import TrayView
@@ -83,7 +83,7 @@ class TrayIcon:
     ``attach`` hands it the app's actions, view and labels once they exist.
     """
 
-    def __init__(self, on_quit: Callable[[], None], size: int = 64) -> None:
+    def __init__(self, on_quit: Callable[[], None]) -> None:
         import pystray  # imported late: the backend must be chosen first
 
         self._pystray = pystray
@@ -94,11 +94,10 @@ class TrayIcon:
         self._snooze_choices: tuple[timedelta, ...] = ()
         self._today = ""
         self._stopped = False  # after stop(), pystray's xorg loop is gone: no more updates
-        self._size = size
-        self._drawn: tuple[Status, int] | None = None
+        self._drawn: Frame | None = None
         xorg = pystray.Icon.__module__ == "pystray._xorg"
         self._title: Callable[[str], str] = latin1_title if xorg else str
-        image = self._image(Status.WAITING, None)
+        image = self._image(frame_of(Status.WAITING, None))
         self._icon = pystray.Icon("movebreak", image, self._title(STARTING), menu=self._menu())
         log.info("tray backend: %s", type(self._icon).__module__)
 
@@ -123,10 +122,9 @@ class TrayIcon:
         self._icon.menu = self._menu()
         self.show(view)
 
-    def _image(self, status: Status, progress: float | None) -> Any:
-        step = None if progress is None else round(progress * 12)
-        self._drawn = (status, -1 if step is None else step)
-        return draw_icon(status, self._size, None if step is None else step / 12)
+    def _image(self, frame: Frame) -> Any:
+        self._drawn = frame
+        return load_frame(frame)
 
     def _menu(self) -> Any:
         item, menu = self._pystray.MenuItem, self._pystray.Menu
@@ -181,9 +179,9 @@ class TrayIcon:
         if self._stopped:
             return
         self._view = view
-        step = -1 if view.progress is None else round(view.progress * 12)
-        if self._drawn != (view.status, step):
-            self._icon.icon = self._image(view.status, view.progress)
+        frame = frame_of(view.status, view.progress)
+        if self._drawn != frame:
+            self._icon.icon = self._image(frame)
         title = self._title(view.tooltip)
         if self._icon.title != title:
             self._icon.title = title

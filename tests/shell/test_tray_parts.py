@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
+
 from movebreak.config.loader import default_config
 from movebreak.core.engine import Engine
 from movebreak.core.state import Status, TimetableState
 from movebreak.core.view import tray_view
+from movebreak.tray import frames
 from movebreak.tray.art import COLOURS, draw_icon
 from movebreak.tray.backend import choose_backend
 from movebreak.tray.icon import latin1_title
@@ -39,6 +45,52 @@ def _white(image) -> int:
 
 def test_running_ring_grows_with_progress():
     assert _white(draw_icon(Status.RUNNING, 64, 0.5)) > _white(draw_icon(Status.RUNNING, 64, 0.0))
+
+
+def _differs(a, b) -> int:
+    return max(abs(x - y) for x, y in zip(a.tobytes(), b.tobytes(), strict=True))
+
+
+def test_every_frame_of_the_strip_is_what_art_draws():
+    """What the tray shows, cut from the packaged strip, is the design at that state and step."""
+    for status, step in frames.FRAMES:
+        drawn = draw_icon(status, 64, None if step is None else step / frames.PROGRESS_STEPS)
+        shown = frames.load_frame((status, step))
+        assert shown.size == (64, 64) and shown.mode == "RGBA"
+        # lossless PNG of the same drawing: only another Pillow could move a pixel slightly
+        assert _differs(shown, drawn) <= 2, (status, step)
+
+
+def test_frames_follow_state_and_ring_step():
+    assert frames.frame_of(Status.WAITING, 0.7) == (Status.WAITING, None)
+    assert frames.frame_of(Status.RUNNING, None) == (Status.RUNNING, None)
+    assert frames.frame_of(Status.RUNNING, 0.5) == (Status.RUNNING, 6)
+    assert frames.frame_of(Status.RUNNING, 1.7) == (Status.RUNNING, 12)
+    assert frames.frame_of(Status.RUNNING, -0.2) == (Status.RUNNING, 0)
+    assert len(set(frames.FRAMES)) == len(frames.FRAMES) == len(Status) + 13
+
+
+def test_a_missing_strip_is_logged_once_and_the_frame_drawn(monkeypatch, caplog):
+    def missing():
+        raise FileNotFoundError("tray-frames.png")
+
+    monkeypatch.setattr(frames, "_open_strip", missing)
+    frames._warn_once.cache_clear()
+    first = frames.load_frame((Status.DUE, None))
+    frames.load_frame((Status.DUE, None))
+    assert _differs(first, draw_icon(Status.DUE, 64)) == 0
+    warnings = [r for r in caplog.records if "could not be read" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+@pytest.mark.parametrize("module", ["movebreak.tray.icon", "movebreak.app.launch"])
+def test_the_tray_does_not_load_pillows_font_machinery(module):
+    """ImageDraw imports ImageFont and maps FreeType: 1.7 MB the tray never needs."""
+    code = (f"import sys, {module}; from movebreak.tray.frames import load_frame, FRAMES; "
+            "[load_frame(f) for f in FRAMES]; "
+            "print(sorted(m for m in sys.modules if m in ('PIL.ImageDraw', 'PIL.ImageFont')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_backend_choice_without_display_or_when_forced():
