@@ -5,11 +5,14 @@ connection. An ``flock`` on a file beside it is the lock: the kernel drops it wh
 the owner dies (even by SIGKILL), so a socket left behind by a crash is known to be
 stale and replaced, and two instances starting at once cannot both win.
 
-One thread blocks in ``accept`` (no polling; ``stop`` wakes it by connecting).
-Each connection gets its own short-lived thread, one request, a read deadline and
-a size limit. Past ``max_connections`` at once a caller waits ``admission_wait``
-for a slot (a burst passes), then gets a "busy" reply, so a stuck or flooding
-client cannot wedge the app.
+One thread blocks in ``accept`` (no polling; ``stop`` wakes it by connecting) and
+hands each connection to ``conversation.py``: its own short-lived thread, one
+request, a read deadline and a size limit, and a "busy" reply past
+``max_connections`` at once, so a stuck or flooding client cannot wedge the app.
+
+The lock is taken before the tray icon shows, so this module imports none of the
+protocol: the conversations (the dispatcher, JSON, the command table) are imported
+by ``start``, which the app calls once it exists behind the icon.
 """
 
 from __future__ import annotations
@@ -20,11 +23,10 @@ import logging
 import os
 import socket
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from movebreak.control.dispatch import Dispatcher, refusal
 from movebreak.control.errors import AlreadyRunning, ControlError
 from movebreak.control.location import (
     check_socket_path,
@@ -34,14 +36,12 @@ from movebreak.control.location import (
     pid_in_lock,
     socket_path,
 )
-from movebreak.control.peercred import peer_allowed, peer_of
-from movebreak.control.protocol import MAX_REQUEST_BYTES, ErrorCode, LineReader, ProtocolError
-from movebreak.control.target import ControlTarget
+
+if TYPE_CHECKING:
+    from movebreak.control.conversation import Conversations
+    from movebreak.control.target import ControlTarget
 
 log = logging.getLogger(__name__)
-
-# How much a refused client may still send before we stop reading and close.
-DRAIN_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -63,17 +63,12 @@ class ControlServer:
         self.folder = folder or default_control_dir()
         self.socket_path = socket_path(self.folder)
         self.limits = limits or Limits()
-        self._uid = os.getuid()
         self._lock_fd: int | None = None
         self._listener: socket.socket | None = None
         self._identity: tuple[int, int] | None = None
-        self._dispatcher: Dispatcher | None = None
+        self._conversations: Conversations | None = None
         self._acceptor: threading.Thread | None = None
         self._stopping = threading.Event()
-        self._slots = threading.BoundedSemaphore(self.limits.max_connections)
-        self._guard = threading.Lock()
-        self._open: set[socket.socket] = set()
-        self._workers: set[threading.Thread] = set()
 
     # ----- the lock ----------------------------------------------------------
     def bind(self) -> None:
@@ -124,10 +119,13 @@ class ControlServer:
     # ----- serving -------------------------------------------------------------
     def start(self, target: ControlTarget) -> ControlServer:
         """Serve ``target`` on a background thread; returns self (call ``stop``)."""
+        from movebreak.control.conversation import Conversations
+        from movebreak.control.dispatch import Dispatcher
+
         self.bind()
         if self._acceptor is not None:
             raise ControlError("the control server is already serving")
-        self._dispatcher = Dispatcher(target, os.getpid())
+        self._conversations = Conversations(Dispatcher(target, os.getpid()), self.limits)
         self._acceptor = threading.Thread(
             target=self._accept_loop, name="movebreak-control", daemon=True
         )
@@ -136,8 +134,8 @@ class ControlServer:
         return self
 
     def _accept_loop(self) -> None:
-        listener = self._listener
-        assert listener is not None
+        listener, conversations = self._listener, self._conversations
+        assert listener is not None and conversations is not None
         while not self._stopping.is_set():
             try:
                 conn, _ = listener.accept()
@@ -150,110 +148,7 @@ class ControlServer:
             if self._stopping.is_set():
                 conn.close()
                 return
-            self._admit(conn)
-
-    def _admit(self, conn: socket.socket) -> None:
-        if not self._slots.acquire(timeout=self.limits.admission_wait):
-            self._refuse(conn, ErrorCode.BUSY, "the app is busy with other commands; try again")
-            return
-        worker = threading.Thread(
-            target=self._serve_one, args=(conn,), name="movebreak-control-conn", daemon=True
-        )
-        with self._guard:
-            self._open.add(conn)
-            self._workers.add(worker)
-        worker.start()
-
-    def _refuse(
-        self, conn: socket.socket, code: ErrorCode, message: str, linger: float = 0.0
-    ) -> None:
-        self._reply_and_close(conn, refusal(code, message), linger)
-
-    def _reply_and_close(self, conn: socket.socket, payload: bytes, linger: float) -> None:
-        """Send ``payload``, then drop what the client still sends before closing.
-
-        A Unix socket closed with unread bytes resets its peer, which then loses the
-        reply already queued for it; reading the rest (at most DRAIN_BYTES, for at
-        most ``linger`` seconds) lets even a refused flooder read why.
-        """
-        with contextlib.suppress(OSError):
-            conn.settimeout(self.limits.write_timeout)
-            conn.sendall(payload)
-            conn.shutdown(socket.SHUT_WR)
-            deadline = time.monotonic() + linger
-            budget = DRAIN_BYTES
-            while budget > 0:
-                conn.settimeout(max(0.0, deadline - time.monotonic()))
-                chunk = conn.recv(65536)
-                if not chunk:
-                    break
-                budget -= len(chunk)
-        conn.close()
-
-    def _serve_one(self, conn: socket.socket) -> None:
-        try:
-            self._converse(conn)
-        except OSError as error:  # the client went away mid-way: nothing to answer
-            log.debug("control: connection dropped: %s", error)
-        finally:
-            conn.close()
-            with self._guard:
-                self._open.discard(conn)
-                self._workers.discard(threading.current_thread())
-            self._slots.release()
-
-    def _converse(self, conn: socket.socket) -> None:
-        try:
-            peer = peer_of(conn)
-        except OSError as error:
-            log.warning("control: cannot tell who connected (%s); refused", error)
-            self._refuse(conn, ErrorCode.FORBIDDEN, "cannot verify who is calling")
-            return
-        if not peer_allowed(peer.uid if peer else None, self._uid):
-            assert peer is not None
-            log.warning("control: refused uid %d (pid %s)", peer.uid, peer.pid or "?")
-            self._refuse(
-                conn, ErrorCode.FORBIDDEN, "only the user running movebreak may", 0.2
-            )
-            return
-        try:
-            line = self._read_request(conn)
-        except ProtocolError as error:
-            # Only an oversized request may still be arriving: wait for the rest of it.
-            linger = self.limits.read_deadline if error.code is ErrorCode.TOO_LARGE else 0.0
-            self._refuse(conn, error.code, error.message, linger)
-            return
-        if line is None:
-            return  # connected and closed without a word (a probe)
-        assert self._dispatcher is not None
-        answer = self._dispatcher.answer(line)
-        self._reply_and_close(conn, answer.payload, 0.0)
-        if answer.after is not None:
-            try:
-                answer.after()
-            except Exception:
-                log.exception("control: quitting failed")
-
-    def _read_request(self, conn: socket.socket) -> bytes | None:
-        reader = LineReader(MAX_REQUEST_BYTES)
-        deadline = time.monotonic() + self.limits.read_deadline
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            conn.settimeout(remaining)
-            try:
-                chunk = conn.recv(MAX_REQUEST_BYTES)
-            except TimeoutError:
-                break
-            if not chunk:
-                return reader.finish()
-            line = reader.feed(chunk)
-            if line is not None:
-                return line
-        raise ProtocolError(
-            ErrorCode.TIMEOUT, f"no complete request within {self.limits.read_deadline:g} s"
-        )
+            conversations.admit(conn)
 
     # ----- stopping ------------------------------------------------------------
     def stop(self) -> None:
@@ -264,11 +159,7 @@ class ControlServer:
             self._wake_acceptor()
             with contextlib.suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)
-        with self._guard:
-            conns, workers = list(self._open), list(self._workers)
-        for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
+        workers = self._conversations.cut_off() if self._conversations else []
         me = threading.current_thread()
         for thread in [self._acceptor, *workers]:
             if thread is not None and thread is not me:

@@ -8,6 +8,8 @@ import json
 import os
 import socket
 import stat
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -298,3 +300,23 @@ def test_no_folder_and_a_dead_socket_both_mean_not_running(short_dir):
     dead.close()  # the file stays, nobody listens
     with pytest.raises(NotRunning):
         ping(folder)
+
+
+def test_taking_the_lock_imports_none_of_the_protocol(folder):
+    """The lock is taken before the tray icon shows; the command machinery waits for start()."""
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from movebreak.control.instance import ensure_single_instance\n"
+        f"server = ensure_single_instance(Path({str(folder)!r}))\n"
+        "late = ('movebreak.control.conversation', 'movebreak.control.dispatch',\n"
+        "        'movebreak.control.protocol', 'movebreak.control.peercred')\n"
+        "print(sorted(m for m in late if m in sys.modules))\n"
+        "server.stop()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    server = ControlServer(folder, FAST).start(RecordingApp())
+    try:
+        assert ping(folder)["pid"] == os.getpid()  # and start() still serves
+    finally:
+        server.stop()
