@@ -50,6 +50,7 @@ check_info() {
   dpkg-deb --contents "$deb" | awk '{print $6}' >"$tmp/contents"
   for want in ./usr/bin/movebreak ./usr/lib/movebreak/movebreak/cli/main.py \
     ./usr/lib/movebreak/movebreak/assets/movebreak.png \
+    ./usr/lib/movebreak/movebreak/assets/tray-frames.png \
     "./usr/share/applications/$APP_ID.desktop" "./usr/share/metainfo/$APP_ID.metainfo.xml" \
     "./usr/share/icons/hicolor/48x48/apps/$APP_ID.png" \
     "./usr/share/icons/hicolor/512x512/apps/$APP_ID.png" \

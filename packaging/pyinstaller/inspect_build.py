@@ -58,7 +58,7 @@ def problems(app_dir: Path) -> tuple[list[str], str]:
         found.append("licenses/THIRD-PARTY-LICENSES.md missing")
     found += [f"licence summary lacks {p.name}" for p in packages if f"| {p.name} |" not in text]
     for data in ("movebreak/data/config.toml", "movebreak/data/routines.toml",
-                 "movebreak/assets/movebreak.png"):
+                 "movebreak/assets/movebreak.png", "movebreak/assets/tray-frames.png"):
         if not (internal / data).is_file():
             found.append(f"{data} missing")
     names = ", ".join(p.name for p in packages)
