@@ -100,6 +100,9 @@ def check(name: str, command: list[str], want_menu: bool, out: Path) -> str:
             result = app.stop(timeout=10)
             assert not result.killed, "the app ignored SIGTERM and had to be killed"
             desktop.wait_for_no_icon(timeout=5)
+            logs = "".join(p.read_text(errors="replace") for p in desktop.tmp.rglob("*.log"))
+            # A package without the frame strip still shows an icon (drawn instead): catch it.
+            assert "pictures could not be read" not in logs, "the tray's frame strip is missing"
             return summary + "; stopped cleanly"
         except BaseException:
             desktop.screenshot(out / "failure.png")
