@@ -17,11 +17,14 @@ import os
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from movebreak.control.dispatch import Dispatcher, refusal
 from movebreak.control.peercred import peer_allowed, peer_of
 from movebreak.control.protocol import MAX_REQUEST_BYTES, ErrorCode, LineReader, ProtocolError
-from movebreak.control.server import Limits
+
+if TYPE_CHECKING:
+    from movebreak.control.server import Limits
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,7 @@ class Conversations:
         self._guard = threading.Lock()
         self._open: set[socket.socket] = set()
         self._workers: set[threading.Thread] = set()
+        self._closed = False  # after cut_off nothing new is served: the app is stopping
 
     def admit(self, conn: socket.socket) -> None:
         """Serve ``conn`` on its own thread, or tell it the app is busy."""
@@ -50,13 +54,20 @@ class Conversations:
             target=self._serve_one, args=(conn,), name="movebreak-control-conn", daemon=True
         )
         with self._guard:
-            self._open.add(conn)
-            self._workers.add(worker)
+            closed = self._closed
+            if not closed:
+                self._open.add(conn)
+                self._workers.add(worker)
+        if closed:
+            self._slots.release()
+            self._refuse(conn, ErrorCode.BUSY, "movebreak is quitting")
+            return
         worker.start()
 
     def cut_off(self) -> list[threading.Thread]:
-        """Shut every open connection down; returns the threads to wait for."""
+        """Shut every open connection down and admit no more; returns the threads to wait for."""
         with self._guard:
+            self._closed = True
             conns, workers = list(self._open), list(self._workers)
         for conn in conns:
             with contextlib.suppress(OSError):

@@ -119,12 +119,12 @@ class ControlServer:
     # ----- serving -------------------------------------------------------------
     def start(self, target: ControlTarget) -> ControlServer:
         """Serve ``target`` on a background thread; returns self (call ``stop``)."""
-        from movebreak.control.conversation import Conversations
-        from movebreak.control.dispatch import Dispatcher
-
         self.bind()
         if self._acceptor is not None:
             raise ControlError("the control server is already serving")
+        from movebreak.control.conversation import Conversations
+        from movebreak.control.dispatch import Dispatcher
+
         self._conversations = Conversations(Dispatcher(target, os.getpid()), self.limits)
         self._acceptor = threading.Thread(
             target=self._accept_loop, name="movebreak-control", daemon=True
@@ -159,10 +159,13 @@ class ControlServer:
             self._wake_acceptor()
             with contextlib.suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)
-        workers = self._conversations.cut_off() if self._conversations else []
         me = threading.current_thread()
-        for thread in [self._acceptor, *workers]:
-            if thread is not None and thread is not me:
+        # The acceptor first: one it was still admitting must be among those cut off.
+        if self._acceptor is not None and self._acceptor is not me:
+            self._acceptor.join(timeout=2.0)
+        workers = self._conversations.cut_off() if self._conversations else []
+        for thread in workers:
+            if thread is not me:
                 thread.join(timeout=2.0)
         if listener is not None:
             listener.close()

@@ -17,9 +17,11 @@ from datetime import timedelta
 import pytest
 
 from movebreak.control.client import ping, send
+from movebreak.control.conversation import Conversations
+from movebreak.control.dispatch import Dispatcher
 from movebreak.control.errors import AlreadyRunning, NotRunning
 from movebreak.control.location import lock_path
-from movebreak.control.protocol import Command, ErrorCode, Request
+from movebreak.control.protocol import Command, ErrorCode, Request, encode_request
 from movebreak.control.server import ControlServer
 
 from .conftest import FAST, ROUTINES, RecordingApp
@@ -320,3 +322,18 @@ def test_taking_the_lock_imports_none_of_the_protocol(folder):
         assert ping(folder)["pid"] == os.getpid()  # and start() still serves
     finally:
         server.stop()
+
+
+def test_a_connection_admitted_while_stopping_is_closed_unserved():
+    """The acceptor may admit one last caller as stop() cuts the others off: it is turned away."""
+    app = RecordingApp()
+    conversations = Conversations(Dispatcher(app, os.getpid()), FAST)
+    assert conversations.cut_off() == []
+    ours, theirs = socket.socketpair()
+    with theirs:
+        theirs.sendall(encode_request(Request(Command.SKIP)))
+        conversations.admit(ours)
+        theirs.settimeout(2.0)
+        reply = json.loads(theirs.recv(1000))
+    assert reply["error"] == {"code": "busy", "message": "movebreak is quitting"}
+    assert app.actions() == []
