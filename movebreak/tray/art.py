@@ -4,8 +4,9 @@ Drawn four times larger and scaled down, so it stays crisp from 16 to 64 px. The
 states differ in hue and in shape (pause bars, a progress ring, an alert dot), so
 they tell apart at a glance and for colour-blind users too.
 
-The running tray does not import this module: ``assets/make_icons.py`` draws every
-frame it shows into a committed strip, which ``frames.py`` reads (see there why).
+The running tray does not import this module (unless its strip is missing):
+``assets/make_icons.py`` draws every frame it shows into a committed strip, which
+``frames.py`` reads (see there why).
 """
 
 from __future__ import annotations

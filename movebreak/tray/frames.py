@@ -1,11 +1,12 @@
 """The tray's pictures, read from a strip that ``assets/make_icons.py`` drew ahead of time.
 
 Why not draw them at run time: since Pillow 13, importing ``ImageDraw`` imports
-``ImageFont``, which maps FreeType and HarfBuzz into the process: about 1.7 MB of PSS
-kept for the whole day by the tray, to draw 19 pictures that never change. So the
-design stays in code (``art.py``) and the tray only decodes a 64 px frame of the
-committed strip when its look changes; ``tests/packaging/test_icons.py`` fails when
-the strip no longer matches what ``art.py`` draws.
+``ImageFont``, which maps FreeType and HarfBuzz into the process (1.7 MB of PSS in a
+bare Python; 1.5 MB less for the running app), kept for the whole day to draw 19
+pictures that never change. So the design stays in code (``art.py``), and when the
+tray's look changes it decodes the committed strip (31 KB) and keeps the one 64 px
+frame it needs; ``tests/packaging/test_icons.py`` fails when the strip no longer
+matches what ``art.py`` draws.
 
 The strip holds every ``Status`` once, in the enum's order, and the running state
 again at each step of its progress ring.
@@ -67,14 +68,18 @@ def _open_strip() -> IO[bytes]:
 def load_frame(frame: Frame) -> Image.Image:
     """The picture for ``frame``, cut from the packaged strip.
 
-    A strip that is missing or unreadable (a damaged install) is logged once and the
-    picture is drawn instead, at the cost of the memory this module exists to save.
+    A strip that is missing, unreadable or of another layout (a damaged install, or
+    art changed without running ``make_icons.py``) is logged once and the picture is
+    drawn instead, at the cost of the memory this module exists to save.
     """
     index = FRAMES.index(frame)
     try:
         with _open_strip() as file, Image.open(file) as strip:
+            expected = (FRAME_SIZE * len(FRAMES), FRAME_SIZE)
+            if strip.size != expected:
+                raise OSError(f"{STRIP_NAME} is {strip.size}, not {expected}")
             box = (index * FRAME_SIZE, 0, (index + 1) * FRAME_SIZE, FRAME_SIZE)
-            return strip.crop(box)
+            return strip.crop(box).convert("RGBA")
     except OSError as error:
         _warn_once(str(error))
     from movebreak.tray.art import draw_icon

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from PIL import Image
 
 from movebreak.config.loader import default_config
 from movebreak.core.engine import Engine
@@ -51,14 +52,16 @@ def _differs(a, b) -> int:
     return max(abs(x - y) for x, y in zip(a.tobytes(), b.tobytes(), strict=True))
 
 
-def test_every_frame_of_the_strip_is_what_art_draws():
+def test_every_frame_of_the_strip_is_what_art_draws(caplog):
     """What the tray shows, cut from the packaged strip, is the design at that state and step."""
+    frames._warn_once.cache_clear()
     for status, step in frames.FRAMES:
         drawn = draw_icon(status, 64, None if step is None else step / frames.PROGRESS_STEPS)
         shown = frames.load_frame((status, step))
         assert shown.size == (64, 64) and shown.mode == "RGBA"
         # lossless PNG of the same drawing: only another Pillow could move a pixel slightly
         assert _differs(shown, drawn) <= 2, (status, step)
+    assert "could not be read" not in caplog.text  # cut from the strip, not drawn instead
 
 
 def test_frames_follow_state_and_ring_step():
@@ -68,6 +71,17 @@ def test_frames_follow_state_and_ring_step():
     assert frames.frame_of(Status.RUNNING, 1.7) == (Status.RUNNING, 12)
     assert frames.frame_of(Status.RUNNING, -0.2) == (Status.RUNNING, 0)
     assert len(set(frames.FRAMES)) == len(frames.FRAMES) == len(Status) + 13
+
+
+def test_a_strip_of_another_layout_is_not_cut_but_drawn(monkeypatch, caplog, tmp_path):
+    """A stale strip (a state added to the art, make_icons not run) would show blank frames."""
+    stale = tmp_path / "stale.png"
+    Image.new("RGBA", (64 * 5, 64), (0, 0, 0, 0)).save(stale)
+    monkeypatch.setattr(frames, "_open_strip", lambda: stale.open("rb"))
+    frames._warn_once.cache_clear()
+    shown = frames.load_frame((Status.PAUSED, None))
+    assert _differs(shown, draw_icon(Status.PAUSED, 64)) == 0
+    assert f"is (320, 64), not ({64 * len(frames.FRAMES)}, 64)" in caplog.text
 
 
 def test_a_missing_strip_is_logged_once_and_the_frame_drawn(monkeypatch, caplog):
