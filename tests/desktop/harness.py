@@ -122,6 +122,22 @@ class DesktopTimeout(AssertionError):
     """What a test waited for did not happen in time (a test failure, not an error)."""
 
 
+def open_display(name: str) -> xdisplay.Display:
+    """A python-xlib connection to ``name`` that survives the errors the X server sends.
+
+    python-xlib 0.33 files RandR's three errors under codes 0-2 (their offsets, not
+    ``first_error`` plus the offset), which replaces the core BadRequest and BadValue.
+    A BadValue (a window's title shrinking between ``get_full_property``'s two reads,
+    as an app retitles its icon) then fails inside the library's reply loop with an
+    AttributeError, and every later request on that connection spins at 100 % CPU
+    (python-xlib issue #259). The harness uses no RandR: the core classes go back.
+    """
+    display = xdisplay.Display(name)
+    for code in (X.BadRequest, X.BadValue):
+        display.display.error_classes[code] = xerror.xerror_class[code]
+    return display
+
+
 def wait_until(check: Callable[[], T], timeout: float, what: str | Callable[[], str]) -> T:
     """Poll ``check`` every 50 ms until it returns something truthy; return that.
 
@@ -765,7 +781,7 @@ class Desktop:
                 return False
             if _lock_pid(n) == popen.pid:  # only then is whoever answers on :n our server
                 with contextlib.suppress(Exception):  # not listening yet
-                    self._x = xdisplay.Display(f":{n}")
+                    self._x = open_display(f":{n}")
                     return True
             time.sleep(POLL_S)
         return False

@@ -228,3 +228,21 @@ def test_second_desktop_comes_up_beside_and_leaves_nothing(desktop, artifacts):
     assert not lock.exists() and not tmp.exists()
     (artifacts / "timings.json").write_text(json.dumps(other.timings, indent=1))
     assert other.timings["down"] < 3000
+
+
+def test_an_x_error_leaves_the_harness_connection_working(desktop):
+    """A BadValue must arrive as BadValue; python-xlib's own table made it hang the harness."""
+    from Xlib import X, Xatom
+    from Xlib import error as xerror
+
+    x = desktop.x
+    root = x.screen().root
+    atom = x.intern_atom("_MOVEBREAK_HARNESS_PROBE")
+    root.change_property(atom, Xatom.STRING, 8, b"short")
+    try:
+        with pytest.raises(xerror.BadValue):
+            root.get_property(atom, X.AnyPropertyType, 100, 1)  # offset past its end
+        assert x.intern_atom("_MOVEBREAK_HARNESS_PROBE") == atom  # answered, not spinning
+    finally:
+        root.delete_property(atom)
+        x.sync()
