@@ -8,6 +8,12 @@ import sys
 import pytest
 
 
+def _python(code: str) -> str:
+    """What ``code`` prints in a fresh interpreter: its malloc state is its own."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=30, check=True).stdout
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
 def test_glibc_accepts_one_arena_and_threads_still_allocate():
     code = ("import threading; from movebreak.app.memory import share_one_malloc_arena as s\n"
@@ -16,10 +22,7 @@ def test_glibc_accepts_one_arena_and_threads_still_allocate():
             "t = threading.Thread(target=lambda: out.append(bytearray(1 << 20))); t.start(); "
             "t.join()\n"
             "print(len(out[0]))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=30, check=True)
-    assert result.stdout.strip() == str(1 << 20)
-
+    assert _python(code).strip() == str(1 << 20)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
@@ -34,8 +37,6 @@ def test_free_heap_pages_go_back_to_the_kernel():
             "before = rss(); del blocks; freed = rss()\n"
             "assert trim()\n"
             "print(before - freed, freed - rss())")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=30, check=True)
-    kept_after_free, returned_by_trim = map(int, result.stdout.split())
+    kept_after_free, returned_by_trim = map(int, _python(code).split())
     assert returned_by_trim > 10 * 1024 * 1024  # the 20 MB of freed blocks, give or take
     assert kept_after_free < returned_by_trim
