@@ -291,6 +291,7 @@ class App:
             self.controller.on_view(tray.show)
         self._ready()
         give_back_free_memory()  # what start-up parsed and built but no longer holds
+        log.info("ready: the menu is the app's and the timetable runs")
 
     def stop(self) -> None:
         """Stop every thread and watcher and close the history; safe after a partial start."""

@@ -505,9 +505,17 @@ class AppHandle:
 
     def wait_for_output(self, text: str, timeout: float = 10.0) -> str:
         """Wait for a stdout line containing ``text``; return that line."""
+        return self._wait_for_line(self.output, "stdout", text, timeout)
 
+    def wait_for_log(self, text: str, timeout: float = 10.0) -> str:
+        """Wait for a stderr line (the log, with ``-v``) containing ``text``; return it."""
+        return self._wait_for_line(self.errors, "stderr", text, timeout)
+
+    def _wait_for_line(
+        self, read: Callable[[], str], stream: str, text: str, timeout: float
+    ) -> str:
         def find() -> str | None:
-            for line in self.output().splitlines():
+            for line in read().splitlines():
                 if text in line:
                     return line
             if not self.running:
@@ -517,7 +525,7 @@ class AppHandle:
                 )
             return None
 
-        return wait_until(find, timeout, lambda: f"{text!r} on {self.name}'s stdout")
+        return wait_until(find, timeout, lambda: f"{text!r} on {self.name}'s {stream}")
 
     def family(self) -> list[ProcInfo]:
         """Living processes that belong to the app besides its main process.

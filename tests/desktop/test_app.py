@@ -31,6 +31,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ALL_DAY = ('[work]\ndays = ["mon","tue","wed","thu","fri","sat","sun"]\n'
            'start = "00:00"\nend = "23:59"\n')
 QUIET = ALL_DAY + '[reset]\nevery = "1h"\n[morning]\nenabled = false\n'
+READY = "ready: the menu is the app's"  # the app's log line once attach() ran
 
 
 def config(every: str, snooze: str = "2s") -> str:
@@ -39,7 +40,11 @@ def config(every: str, snooze: str = "2s") -> str:
 
 
 def start(launch, desktop, text: str):
-    """Start movebreak (letting it choose its own tray backend) and wait for its icon.
+    """Start movebreak (letting it choose its own tray backend); wait for its icon and menu.
+
+    The icon shows before the app behind it is built, with a "starting" menu whose
+    only item is Quit; a test that opened the menu then would pick Quit where it meant
+    a routine, so this waits for the app's "ready" line as well.
 
     The pointer moves first: the shared X server counts idle time from the last input,
     and a test's user is at the desk.
@@ -47,6 +52,7 @@ def start(launch, desktop, text: str):
     desktop.move_mouse(5, 5, relative=True)
     app = launch([*MOVEBREAK, "-v"], env_extra={"PYSTRAY_BACKEND": ""}, config_text=text)
     icon = desktop.wait_for_icon(timeout=10)
+    app.wait_for_log(READY, timeout=15)
     return app, icon
 
 
@@ -246,7 +252,7 @@ def test_the_menuless_xorg_icon_takes_any_title(launch, desktop, artifacts):
     text = QUIET + '[routines.reset]\ntitle = "Разминка"\n'
     app = launch([*MOVEBREAK, "-v"], env_extra={"PYSTRAY_BACKEND": "xorg"}, config_text=text)
     desktop.wait_for_icon(timeout=10)
-    wait_until(lambda: "idle time from" in app.errors() or None, 10, "the app to be assembled")
+    app.wait_for_log(READY, timeout=15)
     assert app.running
     assert "Traceback" not in app.errors() and "tray failed" not in app.errors()
     icon_shows(desktop, Status.WAITING, artifacts, "xorg-waiting")
