@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from movebreak.config.model import Config
 from movebreak.core.engine import Event, Outcome
 from movebreak.core.events import SKIPPED_AHEAD
 from movebreak.core.state import Source
-from movebreak.core.stats import summarize, today_line
+from movebreak.core.stats import today_line
+from movebreak.core.tally import DayTally
 from movebreak.history import EventKind, HistoryError, HistoryStore
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class HistoryRecorder:
         self._broken = False
         self._open_ids: dict[str, int] = {}  # routine -> prompt id offered, running or snoozed
         self._snoozed: dict[str, int] = {}
+        self._tally: DayTally | None = None  # today's prompts, for the tray's line
 
     def store(self) -> HistoryStore | None:
         if self._store is None and not self._broken:
@@ -72,7 +74,10 @@ class HistoryRecorder:
         assert event.routine is not None
         routine = self._config().routines.get(event.routine)
         steps = len(routine.steps_for(event.rotation)) if routine else 0
-        return store.record_prompt(event.routine, event.at, steps)
+        pid = store.record_prompt(event.routine, event.at, steps)
+        if self._tally is not None:
+            self._tally.prompted(pid, event.routine, self._day_of(event.at))
+        return pid
 
     def _record(self, store: HistoryStore, event: Event) -> None:
         routine = event.routine
@@ -80,7 +85,7 @@ class HistoryRecorder:
         if event.outcome is Outcome.PROMPTED:
             again = self._snoozed.pop(routine, None) if event.source is Source.SNOOZE else None
             if again is not None:
-                store.record(again, EventKind.PROMPTED, event.at)
+                self._write(store, again, EventKind.PROMPTED, event.at)
             self._open_ids[routine] = again or self._new_prompt(store, event)
             return
         if event.outcome not in _KIND:
@@ -99,8 +104,10 @@ class HistoryRecorder:
             Outcome.SNOOZED,
         ):
             store.record_result(pid, event.session)
+            self._noted(pid, EventKind(event.session.outcome.value))  # the kind it writes
         elif event.session is not None:
-            store.record(
+            self._write(
+                store,
                 pid,
                 _KIND[event.outcome],
                 event.at,
@@ -108,16 +115,36 @@ class HistoryRecorder:
                 active_seconds=event.session.active_seconds,
             )
         else:
-            store.record(pid, _KIND[event.outcome], event.at)
+            self._write(store, pid, _KIND[event.outcome], event.at)
         if event.outcome is not Outcome.STARTED:
             self._open_ids.pop(routine, None)
         if event.outcome is Outcome.SNOOZED:
             self._snoozed[routine] = pid
 
+    def _write(
+        self,
+        store: HistoryStore,
+        pid: int,
+        kind: EventKind,
+        at: datetime,
+        *,
+        steps_done: int | None = None,
+        active_seconds: float | None = None,
+    ) -> None:
+        store.record(pid, kind, at, steps_done=steps_done, active_seconds=active_seconds)
+        self._noted(pid, kind)
+
+    def _noted(self, pid: int, kind: EventKind) -> None:
+        if self._tally is not None:
+            self._tally.recorded(pid, kind)
+
+    def _day_of(self, at: datetime) -> date:
+        return at.astimezone(self._tz()).date()
+
     def _still_open(self, store: HistoryStore, routine: str, event: Event) -> int | None:
         """Today's prompt of ``routine`` with no outcome yet (the app restarted meanwhile)."""
         last: dict[int, EventKind] = {}
-        day = event.at.astimezone(self._tz()).date()
+        day = self._day_of(event.at)
         for row in store.events(since=day):
             if row.routine_id == routine:
                 last[row.prompt_id] = row.kind
@@ -125,20 +152,18 @@ class HistoryRecorder:
         return max(open_ids) if open_ids else None
 
     def today(self, now: datetime) -> str:
-        """The tray's "Today: 5 of 8 resets · morning done" line."""
+        """The tray's "Today: 5 of 8 resets · morning done" line.
+
+        Read from the history once a day (at the first call, and when the date
+        changes); between, the tally follows the events this recorder writes.
+        """
         store = self.store()
         if store is None:
             return "Today: history is off"
-        config = self._config()
-        today = now.astimezone(self._tz()).date()
-        summary = summarize(
-            store.events(since=today),
-            today,
-            days=1,
-            morning_id=config.morning.routine,
-            workdays=config.work.days,
-        )
-        return today_line(summary.today)
+        day = self._day_of(now)
+        if self._tally is None or self._tally.day != day:
+            self._tally = DayTally.from_history(day, store.events(since=day, until=day))
+        return today_line(self._tally.stats(self._config().morning.routine))
 
     def close(self) -> None:
         if self._store is not None:

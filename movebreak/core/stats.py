@@ -51,6 +51,11 @@ _FATE_OF_KIND = {
 }
 
 
+def fate_of(kind: EventKind) -> Fate | None:
+    """The fate an event of ``kind`` settles its prompt on; None if it settles nothing."""
+    return _FATE_OF_KIND.get(kind)
+
+
 @dataclass(frozen=True)
 class PromptSummary:
     """One prompt reduced to what the stats need."""

@@ -9,6 +9,7 @@ from movebreak.app.history_sink import HistoryRecorder
 from movebreak.config.loader import default_config
 from movebreak.core.engine import Engine
 from movebreak.core.state import TimetableState
+from movebreak.core.stats import summarize, today_line
 from movebreak.history import EventKind
 from tests.conftest import BERLIN, at
 from tests.shell.doubles import ManualClock, ManualTimer, RecordingNotifier
@@ -61,3 +62,51 @@ def test_an_unusable_history_turns_itself_off(tmp_path, caplog):
     assert history.store() is None
     assert history.today(at("2026-11-30 10:00")) == "Today: history is off"
     assert "history is off" in caplog.text
+
+
+def line_from_whole_history(read_events, now) -> str:
+    """What the tray would say were the day read back from the database, as it once was."""
+    day = now.astimezone(BERLIN).date()
+    return today_line(summarize(read_events(since=day), day, days=1).today)
+
+
+def test_the_tray_line_follows_events_without_reading_the_day_again(tmp_path, monkeypatch):
+    controller, clock, timer, history = rig(tmp_path)
+    assert history.today(clock.now()) == "Today: no resets yet"  # seeded: one read
+    reads = []
+    store = history.store()
+    real_events = store.events
+    monkeypatch.setattr(store, "events", lambda *a, **k: reads.append(k) or real_events(*a, **k))
+    lines = []
+    for answer in ("snooze", "done", "skip", "morning", "missed"):
+        timer.run_until(clock.now() + timedelta(minutes=50), controller)
+        if answer == "snooze":
+            controller.snooze(timedelta(minutes=5))
+            timer.run_until(clock.now() + timedelta(minutes=5), controller)
+        if answer in ("snooze", "done"):
+            controller.start_routine(None)
+            timer.run_until(clock.now() + timedelta(seconds=30), controller)
+            controller.done()
+        elif answer == "skip":
+            controller.skip()
+        elif answer == "morning":
+            controller.start_routine("morning")
+            controller.skip()
+        lines.append(history.today(clock.now()))
+        assert lines[-1] == line_from_whole_history(real_events, clock.now()), answer
+    assert reads == []
+    assert lines[1] == "Today: 2 of 2 resets" and "morning not done" in lines[-1]
+
+
+def test_the_tray_line_starts_afresh_when_the_date_changes(tmp_path):
+    controller, clock, timer, history = rig(tmp_path)
+    timer.run_until(at("2026-11-30 10:50"), controller)
+    controller.skip()
+    assert history.today(clock.now()) == "Today: 0 of 1 reset"
+    clock.current = at("2026-12-01 09:00")
+    assert history.today(clock.now()) == "Today: no resets yet"
+    timer.run_until(at("2026-12-01 10:00"), controller)
+    controller.skip()
+    line = history.today(clock.now())
+    assert line == line_from_whole_history(history.store().events, clock.now())
+    assert line == "Today: 0 of 1 reset · morning not done"  # the new day's morning came at 9
