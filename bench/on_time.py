@@ -44,7 +44,7 @@ def config_text(every: str) -> str:
     """Resets every ``every`` at any hour of any day; nothing else prompts."""
     return (
         '[work]\ndays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n'
-        'start = "00:00"\nend = "23:59"\n\n'
+        'start = "00:00"\nend = "24:00"\n\n'
         f'[reset]\nevery = "{every}"\n\n[morning]\nenabled = false\n'
     )
 

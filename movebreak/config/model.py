@@ -18,7 +18,10 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 @dataclass(frozen=True)
 class WorkHours:
-    """When prompts may fire: weekdays (0 = Monday) and a daily window in local time."""
+    """When prompts may fire: weekdays (0 = Monday) and a daily window in local time.
+
+    ``end`` is ``time.max`` when the file says "24:00" (the day's last instant).
+    """
 
     days: frozenset[int]
     start: time

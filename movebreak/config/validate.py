@@ -142,6 +142,17 @@ def _clock(value: object) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+def _day_end(value: object) -> time:
+    """The end of the working day: a time of day, or "24:00" for midnight at its end.
+
+    "24:00" becomes the last instant of the day, so a window of "00:00" to "24:00"
+    leaves no minute out (with "23:59", prompts would stop for its last minute).
+    """
+    if isinstance(value, str) and value.strip() == "24:00":
+        return time.max
+    return _clock(value)
+
+
 def _days(value: object) -> frozenset[int]:
     if not isinstance(value, list) or not value:
         raise ValueError(f'expected a list of days such as ["mon", "tue"], got {_show(value)}')
@@ -259,7 +270,7 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
     work = WorkHours(
         get("work", "days", _days) or frozenset(),
         get("work", "start", _clock) or time(9),
-        get("work", "end", _clock) or time(18),
+        get("work", "end", _day_end) or time(18),
     )
     if work.start >= work.end:
         r.fail("work.end", f"the working day must end after it starts ({work.start:%H:%M})")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -120,6 +120,13 @@ def test_toml_syntax_error_has_a_line():
 def test_working_day_must_end_after_it_starts():
     [found] = problems('[work]\nstart = "18:00"\nend = "09:00"\n')
     assert found.startswith("config.toml:3: work.end:")
+
+
+def test_the_working_day_may_end_at_midnight_but_not_start_there():
+    config = config_from_text('[work]\nstart = "00:00"\nend = "24:00"\n', "config.toml")
+    assert config.work.end == time.max
+    [found] = problems('[work]\nstart = "24:00"\n')
+    assert found.startswith("config.toml:2: work.start:") and '"09:00"' in found
 
 
 def test_unreadable_file(tmp_path):

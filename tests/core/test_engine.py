@@ -39,6 +39,25 @@ def test_monday_plan_has_morning_then_resets_inside_working_hours(engine):
     assert plan[-1].at.astimezone(BERLIN).strftime("%H:%M") == "17:20"  # 18:10 would be after hours
 
 
+def test_a_day_to_24_00_leaves_no_gap_before_midnight():
+    """With "23:59" the last minute of each day had no prompt; "24:00" ends at midnight."""
+    config = config_from_text(
+        '[work]\ndays = ["mon", "tue"]\nstart = "00:00"\nend = "24:00"\n'
+        '[morning]\nenabled = false\n[reset]\nevery = "20s"\n',
+        "c.toml",
+    )
+    engine = Engine(config, BERLIN)
+    state = started(engine, "2026-11-30 23:58:40")
+    plan = engine.upcoming(state, at("2026-11-30 23:58:40"), at("2026-12-01 00:00:45"))
+    assert [p.at for p in plan] == [
+        at("2026-11-30 23:59:00"),
+        at("2026-11-30 23:59:20"),
+        at("2026-11-30 23:59:40"),
+        at("2026-12-01 00:00:20"),  # a new working day: its count starts at midnight
+        at("2026-12-01 00:00:40"),
+    ]
+
+
 def test_weekend_plan_is_empty(engine):
     assert engine.upcoming(TimetableState(), at("2026-11-28 00:00"), at("2026-11-29 23:59")) == []
 

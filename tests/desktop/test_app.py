@@ -29,7 +29,7 @@ pytestmark = pytest.mark.desktop
 FIXTURES = Path(__file__).parent / "fixtures"
 
 ALL_DAY = ('[work]\ndays = ["mon","tue","wed","thu","fri","sat","sun"]\n'
-           'start = "00:00"\nend = "23:59"\n')
+           'start = "00:00"\nend = "24:00"\n')
 QUIET = ALL_DAY + '[reset]\nevery = "1h"\n[morning]\nenabled = false\n'
 READY = "ready: the menu is the app's"  # the app's log line once attach() ran
 
