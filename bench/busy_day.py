@@ -13,9 +13,11 @@ the median of cycles 6-15 (the first five warm up: the first routine loads the
 guided session, the first snooze its parser), per prompt, and scaled to a working
 day of ``PROMPTS_PER_DAY`` prompts (the defaults: a reset every 50 min over nine
 hours, the morning routine, returns and snoozes). A few KB per prompt shows up as a
-steady climb over 60 cycles, far above the samples' noise. All cycles fall on one
-calendar day, so the day's history (which the tray's tally reads) keeps growing:
-a harder case than a real day, where it starts afresh each morning.
+steady climb over 60 cycles, far above the samples' noise. The slope is also given
+for each half of the measured cycles: a climb that slows down is the allocator
+reaching its high-water mark, one that keeps its pace is a leak. All cycles fall on
+one calendar day, so the tray's tally of the day (one small entry per prompt) keeps
+growing: a harder case than a real day, which starts afresh each morning.
 
 Run: ``.venv/bin/python bench/busy_day.py`` (60 cycles, resets every 8 s: about
 10 minutes); ``--cycles 20`` for a quick look.
@@ -36,7 +38,7 @@ from idle_cost import control, small_calendar, wait_processes
 from table import markdown, mb
 
 ALL_DAY = ('[work]\ndays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]\n'
-           'start = "00:00"\nend = "23:59"\n\n')
+           'start = "00:00"\nend = "24:00"\n\n')
 ANSWERS = ("routine", "snooze", "skip")
 WARM_UP = 5
 PROMPTS_PER_DAY = 15
@@ -123,6 +125,12 @@ def main() -> int:
     print()
     cycles = len(samples) - WARM_UP - 10
     per_day = drift / cycles * PROMPTS_PER_DAY
+    middle_at = (WARM_UP + len(samples)) // 2  # ten cycles centred between the two
+    middle = statistics.median(samples[middle_at - 5:middle_at + 5])
+    first_half, second_half = middle_at - (WARM_UP + 5), len(samples) - 5 - middle_at
+    print(f"slope: {(middle - early) / first_half / 1e3:+.1f} KB per prompt in the first half, "
+          f"{(late - middle) / second_half / 1e3:+.1f} KB in the second (a climb that slows "
+          "down is the allocator reaching its high-water mark; one that does not is a leak)")
     print(f"drift: median of the last 10 {mb(late)} vs cycles 6-15 {mb(early)}: "
           f"{drift:+.2f} MB over {cycles} cycles, {drift / cycles * 1e3:+.1f} KB per prompt, "
           f"{per_day:+.3f} MB per day of {PROMPTS_PER_DAY} prompts; target <= "
