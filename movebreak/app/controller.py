@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
@@ -25,7 +26,7 @@ from movebreak.config.model import Config
 from movebreak.core import away
 from movebreak.core.agenda import Meeting
 from movebreak.core.engine import Engine, Event, Outcome, Result
-from movebreak.core.presence import PresenceEvent, PresenceKind
+from movebreak.core.presence import SLEEP_SLACK, PresenceEvent, PresenceKind, clock_jump
 from movebreak.core.session_events import Outcome as SessionOutcome
 from movebreak.core.session_events import SessionResult
 from movebreak.core.state import TimetableState
@@ -55,11 +56,14 @@ class Controller:
         timer: WakeupTimer,
         save: Callable[[TimetableState], None],
         display: SessionDisplay | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._lock = threading.RLock()
         self._engine = engine
         self._state = state
         self._clock = clock
+        self._monotonic = monotonic
+        self._seen: tuple[datetime, float] | None = None  # the clocks at the last change
         self._notifier = notifier
         self._timer = timer
         self._save = save
@@ -198,7 +202,9 @@ class Controller:
     def start_up(self) -> None:
         """A new process takes over the saved state; then bring everything up to now."""
         with self._lock:
-            self._state = self._engine.start_up(self._state, self._clock.now())
+            now = self._clock.now()
+            self._seen = (now, self._monotonic())
+            self._state = self._engine.start_up(self._state, now)
             self._started = True
         self.tick()
 
@@ -253,9 +259,8 @@ class Controller:
                 self._engine, self._state, event.reason
             ),
             PresenceKind.LOUD: lambda n: away.quiet_ended(self._engine, self._state, n),
-            PresenceKind.CLOCK_BACK: lambda n: away.clock_set_back(
-                self._engine, self._state, n, (event.since or n) - event.at
-            ),
+            # _apply has already carried the state across the step (see _follow_clock)
+            PresenceKind.CLOCK_BACK: lambda n: self._engine.advance(self._state, n),
         }
         self._apply(operations[event.kind])
 
@@ -292,18 +297,37 @@ class Controller:
     ) -> None:
         with self._lock:
             now = self._clock.now()
-            state, events = step(now)
+            before = self._state
+            events = self._follow_clock(now)
+            state, done = step(now)
             if session is not None or detail:
-                events = [self._annotate(e, session, detail) for e in events]
+                done = [self._annotate(e, session, detail) for e in done]
             state, more = self._engine.advance(state, now)  # catch up: a pause ended, a prompt due
-            events += more
-            changed = state != self._state
+            events += done + more
+            changed = state != before
             self._state = state
             if changed:
                 self._save_quietly(state)
             for event in events:
                 self._emit(event, now)
             self._reschedule(now)
+
+    def _follow_clock(self, now: datetime) -> list[Event]:
+        """Carry the state across a wall clock set back since the last change.
+
+        Checked here, under the lock, before every change: a change made after the
+        step (a skip that raced the clock watch) is already in the new time, and must
+        not be moved back with the moments recorded before it. Forward jumps are
+        sleeps, which the presence watch reports with what it knows of idle time.
+        """
+        mono = self._monotonic()
+        seen, self._seen = self._seen, (now, mono)
+        jump = clock_jump(seen, now, mono) if seen is not None else timedelta(0)
+        if jump >= -SLEEP_SLACK:
+            return []
+        log.info("the wall clock was set back by %s", -jump)
+        self._state, events = away.clock_set_back(self._engine, self._state, now, -jump)
+        return events
 
     @staticmethod
     def _annotate(event: Event, session: SessionResult | None, detail: str) -> Event:

@@ -62,6 +62,15 @@ class Tracker:
     quiet: str | None = None
 
 
+def clock_jump(before: tuple[datetime, float], wall: datetime, monotonic: float) -> timedelta:
+    """How far the wall clock moved beyond the monotonic one since ``before`` (wall, monotonic).
+
+    Positive: a sleep (the monotonic clock stops while suspended) or a clock set
+    forward; negative: the clock was set back. Within ``SLEEP_SLACK`` it is drift.
+    """
+    return (wall - before[0]) - timedelta(seconds=monotonic - before[1])
+
+
 def observe(
     tracker: Tracker, look: Look, natural_break: timedelta, away_watch: timedelta = WATCH
 ) -> tuple[Tracker, list[PresenceEvent], timedelta]:
@@ -72,7 +81,7 @@ def observe(
     """
     events: list[PresenceEvent] = []
     if tracker.wall is not None and tracker.monotonic is not None:
-        jump = (look.wall - tracker.wall) - timedelta(seconds=look.monotonic - tracker.monotonic)
+        jump = clock_jump((tracker.wall, tracker.monotonic), look.wall, look.monotonic)
         if jump > SLEEP_SLACK:
             events.append(PresenceEvent(PresenceKind.SLEPT, look.wall, look.wall - jump))
             # The sleep covers the time away; some idle counters (Windows) ran through it.

@@ -28,7 +28,7 @@ from movebreak.app.controller import Controller
 from movebreak.app.presence import PresenceWatch
 from movebreak.config.loader import config_from_text, default_config
 from movebreak.core import away
-from movebreak.core.engine import Engine, Outcome
+from movebreak.core.engine import Engine, Event, Outcome
 from movebreak.core.state import TimetableState
 from movebreak.notify.base import NoticeAction
 from tests.conftest import BERLIN, at
@@ -54,7 +54,8 @@ class Laptop:
         self.timer = ManualTimer(self.clock)
         self.notifier = RecordingNotifier()
         self.controller = Controller(Engine(default_config(), BERLIN), TimetableState(),
-                                     self.clock, self.notifier, self.timer, lambda _s: None)
+                                     self.clock, self.notifier, self.timer, lambda _s: None,
+                                     monotonic=lambda: self.real)
         self.look: tuple[datetime, object] | None = None
         self.prompts: list[float] = []  # real minutes at which a prompt was shown
         self.watch = PresenceWatch(self.clock, lambda: 1.0, lambda: None,
@@ -112,6 +113,29 @@ def test_a_clock_stepped_back_keeps_resets_every_interval_of_real_time(step: tim
     assert laptop.prompts, "no prompt after the clock was set back"
     assert 1 + 50 - 1 <= laptop.prompts[0] <= 1 + 50 + 1, laptop.prompts
     assert all(b - a >= 49 for a, b in pairwise(laptop.prompts)), laptop.prompts
+
+
+def test_a_skip_that_races_the_clock_watch_is_not_moved_back_with_the_rest() -> None:
+    """The clock steps back, the user skips before the watch has looked: seen in CI.
+
+    The skip is recorded in the new time; moving it back an hour with the older
+    moments made the next reset "59 min late": missed at once, then one more interval.
+    """
+    laptop = Laptop(at("2026-11-30 10:00"))
+    events: list[Event] = []
+    laptop.controller.on_event(events.append)
+    laptop.run(51)
+    assert laptop.prompts, "the first reset did not come"
+    laptop.offset -= timedelta(hours=1)  # NTP sets the clock back ...
+    laptop.clock.current -= timedelta(hours=1)
+    skipped_at = laptop.clock.current
+    laptop.controller.skip()  # ... and the user's skip gets in before the watch looks
+    laptop.watch.look()
+    laptop.controller.tick()
+    assert laptop.controller.state.reset_anchor == skipped_at
+    laptop.run(60)
+    assert [e.outcome for e in events if e.outcome is Outcome.MISSED] == []
+    assert len(laptop.prompts) == 2 and 100 <= laptop.prompts[1] <= 102, laptop.prompts
 
 
 def test_a_clock_set_back_during_a_snooze_keeps_the_snooze_in_real_minutes() -> None:
