@@ -85,7 +85,7 @@ class HistoryRecorder:
         if event.outcome is Outcome.PROMPTED:
             again = self._snoozed.pop(routine, None) if event.source is Source.SNOOZE else None
             if again is not None:
-                self._write(store, again, EventKind.PROMPTED, event.at)
+                store.record(again, EventKind.PROMPTED, event.at)  # settles nothing: no tally
             self._open_ids[routine] = again or self._new_prompt(store, event)
             return
         if event.outcome not in _KIND:
@@ -104,39 +104,25 @@ class HistoryRecorder:
             Outcome.SNOOZED,
         ):
             store.record_result(pid, event.session)
-            self._noted(pid, EventKind(event.session.outcome.value))  # the kind it writes
+            kind = EventKind(event.session.outcome.value)  # the kind record_result writes
         elif event.session is not None:
-            self._write(
-                store,
+            kind = _KIND[event.outcome]
+            store.record(
                 pid,
-                _KIND[event.outcome],
+                kind,
                 event.at,
                 steps_done=event.session.steps_done,
                 active_seconds=event.session.active_seconds,
             )
         else:
-            self._write(store, pid, _KIND[event.outcome], event.at)
+            kind = _KIND[event.outcome]
+            store.record(pid, kind, event.at)
+        if self._tally is not None:
+            self._tally.recorded(pid, kind)
         if event.outcome is not Outcome.STARTED:
             self._open_ids.pop(routine, None)
         if event.outcome is Outcome.SNOOZED:
             self._snoozed[routine] = pid
-
-    def _write(
-        self,
-        store: HistoryStore,
-        pid: int,
-        kind: EventKind,
-        at: datetime,
-        *,
-        steps_done: int | None = None,
-        active_seconds: float | None = None,
-    ) -> None:
-        store.record(pid, kind, at, steps_done=steps_done, active_seconds=active_seconds)
-        self._noted(pid, kind)
-
-    def _noted(self, pid: int, kind: EventKind) -> None:
-        if self._tally is not None:
-            self._tally.recorded(pid, kind)
 
     def _day_of(self, at: datetime) -> date:
         return at.astimezone(self._tz()).date()

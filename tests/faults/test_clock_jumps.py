@@ -116,7 +116,7 @@ def test_a_clock_stepped_back_keeps_resets_every_interval_of_real_time(step: tim
 
 
 def test_a_skip_that_races_the_clock_watch_is_not_moved_back_with_the_rest() -> None:
-    """The clock steps back, the user skips before the watch has looked: seen in CI.
+    """The clock steps back, the user skips before the watch has looked (seen under load).
 
     The skip is recorded in the new time; moving it back an hour with the older
     moments made the next reset "59 min late": missed at once, then one more interval.
