@@ -30,8 +30,11 @@ class UserActions:
         if routine_id is None and pending is None:
             return state, []
         rid = routine_id or (pending.routine if pending else "")
+        snoozed = state.snoozed
         if pending is not None and pending.routine == rid:
             source, rotation = pending.source, pending.rotation
+        elif snoozed is not None and snoozed.routine == rid:  # done early: the same exercises
+            source, rotation = snoozed.source, snoozed.rotation
         else:
             source, rotation = Source.MANUAL, state.rotation(rid)
             state = state.rotated(rid)
@@ -51,7 +54,10 @@ class UserActions:
                 )
             )
         state = replace(
-            state, pending=None, running=Running(rid, now, rotation, source), reset_anchor=now
+            _without_snooze_of(state, rid),
+            pending=None,
+            running=Running(rid, now, rotation, source),
+            reset_anchor=now,
         )
         if rid == self.config.morning.routine:
             state = replace(state, morning_handled=now.astimezone(self.tz).date())
@@ -61,7 +67,10 @@ class UserActions:
     def done(self, state: TimetableState, now: datetime) -> Result:
         """The user did it: the running or pending routine counts as completed."""
         target = state.running or state.pending
-        state = replace(state, running=None, pending=None, reset_anchor=now)
+        moved = target.routine if target is not None else self.config.reset.routine
+        state = replace(
+            _without_snooze_of(state, moved), running=None, pending=None, reset_anchor=now
+        )
         if target is None:  # "I just moved": nothing to record, but the count starts again
             return state, []
         if target.routine == self.config.morning.routine:
@@ -81,7 +90,10 @@ class UserActions:
             return state, [
                 Event(Outcome.SKIPPED, now, prompt.routine, prompt.source, detail=SKIPPED_AHEAD)
             ]
-        state = replace(state, running=None, pending=None, reset_anchor=now)
+        state = replace(
+            _without_snooze_of(state, target.routine), running=None, pending=None,
+            reset_anchor=now,
+        )
         return state, [Event(Outcome.SKIPPED, now, target.routine, target.source, target.rotation)]
 
     def snooze(self, state: TimetableState, now: datetime, length: timedelta) -> Result:
@@ -131,3 +143,11 @@ class UserActions:
         """Midnight after ``now`` in the config's zone."""
         local = now.astimezone(self.tz).date() + timedelta(days=1)
         return timetable.at_local(local, time(0), self.tz)
+
+
+def _without_snooze_of(state: TimetableState, routine: str) -> TimetableState:
+    """A snoozed prompt of ``routine`` is used up once that routine is started, done or
+    skipped: it must not come back right after the user already dealt with it."""
+    if state.snoozed is not None and state.snoozed.routine == routine:
+        return replace(state, snoozed=None)
+    return state

@@ -280,3 +280,40 @@ def test_snooze_with_nothing_due_postpones_the_next_prompt(engine):
     state, events = engine.snooze(state, at("2026-11-30 10:20"), timedelta(minutes=10))
     assert outcomes(events) == [(Outcome.SNOOZED, "reset")]
     assert engine.next_wakeup(state, at("2026-11-30 10:20")) == at("2026-11-30 10:30")
+
+
+@pytest.mark.parametrize("finish", ["done", "skip"])
+def test_a_routine_dealt_with_by_hand_uses_up_its_snooze(engine, finish):
+    """Snooze a reset, then start it from the menu and finish (or skip) it before the snooze
+    runs out: the snoozed prompt must not fire right after (issue 18, defect 7)."""
+    state = started(engine, "2026-11-30 10:00")
+    state, prompted = engine.advance(state, at("2026-11-30 10:50"))
+    state, _ = engine.snooze(state, at("2026-11-30 10:50"), timedelta(minutes=10))
+    state, events = engine.start(state, at("2026-11-30 10:52"), "reset")
+    # Done early, it is the snoozed prompt: the same exercises, still counted as prompted.
+    assert (events[-1].source, events[-1].rotation) == (Source.SNOOZE, prompted[-1].rotation)
+    state, _ = getattr(engine, finish)(state, at("2026-11-30 10:54"))
+    assert state.snoozed is None
+    state, events = engine.advance(state, at("2026-11-30 11:01"))
+    assert events == []
+    assert engine.next_wakeup(state, at("2026-11-30 11:01")) == at("2026-11-30 11:44")
+
+
+def test_i_just_moved_uses_up_a_snoozed_reset(engine):
+    state = started(engine, "2026-11-30 10:00")
+    state, _ = engine.advance(state, at("2026-11-30 10:50"))
+    state, _ = engine.snooze(state, at("2026-11-30 10:50"), timedelta(minutes=10))
+    state, events = engine.done(state, at("2026-11-30 10:55"))
+    assert events == [] and state.snoozed is None
+    assert engine.next_wakeup(state, at("2026-11-30 10:56")) == at("2026-11-30 11:45")
+
+
+def test_starting_another_routine_keeps_the_snooze(engine):
+    state = started(engine, "2026-11-30 10:00")
+    state, _ = engine.advance(state, at("2026-11-30 10:50"))
+    state, _ = engine.snooze(state, at("2026-11-30 10:50"), timedelta(minutes=10))
+    state, _ = engine.start(state, at("2026-11-30 10:52"), "morning")
+    state, _ = engine.done(state, at("2026-11-30 10:55"))
+    assert state.snoozed is not None and state.snoozed.routine == "reset"
+    state, events = engine.advance(state, at("2026-11-30 11:00"))
+    assert outcomes(events) == [(Outcome.PROMPTED, "reset")]
