@@ -8,7 +8,10 @@ sides cue, a notification per step where configured) is sent from here.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from movebreak.config.model import Config
 from movebreak.core.routines import Routine
@@ -26,6 +29,8 @@ from movebreak.core.session_events import (
 from movebreak.guide.display import SessionDisplay
 from movebreak.guide.messages import WindowAction, end_message, show_message
 from movebreak.notify.base import Notice, NoticeAction, NoticeKind, Notifier
+
+log = logging.getLogger(__name__)
 
 STEP_ACTIONS = ((NoticeAction.NEXT, "Next"), (NoticeAction.PAUSE, "Pause"),
                 (NoticeAction.DONE, "Done"))
@@ -85,7 +90,7 @@ class GuidedRoutine:
     def abandon(self, now: datetime) -> SessionResult | None:
         """End it quietly (the whole app was paused): skipped with the steps done so far."""
         result = self._handle(self.session.skip(now), now, quiet=True)
-        self._display.close()
+        self._on_display(self._display.close)
         return result
 
     def _handle(
@@ -96,7 +101,7 @@ class GuidedRoutine:
             if isinstance(event, SessionEnded):
                 self.result = event.result
                 if not quiet:
-                    self._display.end(end_message(END_TEXT[event.result.outcome]))
+                    self._on_display(self._display.end, end_message(END_TEXT[event.result.outcome]))
                 return event.result
             if isinstance(event, SidesSwitched):
                 cue = "Switch sides"
@@ -111,8 +116,16 @@ class GuidedRoutine:
             elif isinstance(event, RepTimeUp) and not self._window_on():
                 return self._handle(self.session.next(now), now)  # no window to press Next in
         if self._window_on():
-            self._display.show(show_message(self.session.view(now), cue))
+            self._on_display(self._display.show, show_message(self.session.view(now), cue))
         return None
+
+    @staticmethod
+    def _on_display(call: Callable[..., None], *message: dict[str, Any]) -> None:
+        """The window is a view: when it fails, the routine still ends and is recorded."""
+        try:
+            call(*message)
+        except Exception:
+            log.exception("the timer window failed; the routine goes on without it")
 
     def _window_on(self) -> bool:
         """A window is wanted and still works (else notifications carry the routine)."""

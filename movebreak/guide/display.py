@@ -8,6 +8,7 @@ child's stdout; nothing polls.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import subprocess
 import threading
@@ -78,8 +79,8 @@ class WindowProcess:
             self._ending = [c for c in self._ending if c.poll() is None]
             if child is not None:
                 self._ending.append(child)
-        if child is not None and child.stdin is not None:
-            child.stdin.close()  # the window shows its end state, then exits by itself
+        if child is not None:
+            _close_input(child)  # the window shows its end state, then exits by itself
 
     def close(self) -> None:
         """Close the window now, and any still showing its end state (the app quits)."""
@@ -94,12 +95,10 @@ class WindowProcess:
                 except subprocess.TimeoutExpired:
                     old.kill()
         if child is not None:
-            try:
+            with contextlib.suppress(OSError):
                 if child.stdin is not None:
                     child.stdin.write(encode({"kind": "close"}))
-                    child.stdin.close()
-            except OSError:
-                pass
+            _close_input(child)
             try:
                 child.wait(timeout=2)
             except subprocess.TimeoutExpired:
@@ -150,3 +149,12 @@ class WindowProcess:
             self._failures += 1
             log.warning("the timer window could not run (exit %s)%s", child.returncode,
                         "; following the routine by notifications" if not self.available else "")
+
+
+def _close_input(child: subprocess.Popen[bytes]) -> None:
+    """Close the child's stdin even when it is gone: closing flushes what a failed write
+    left in the buffer, and a window that died at start (no display, no Tk) would turn
+    that into ``BrokenPipeError`` in the middle of the user's Done or Skip."""
+    if child.stdin is not None:
+        with contextlib.suppress(OSError):
+            child.stdin.close()

@@ -146,7 +146,11 @@ def _read_stdin(inbox: queue.Queue[dict[str, Any] | None]) -> None:
 def main() -> int:
     inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
     threading.Thread(target=_read_stdin, args=(inbox,), daemon=True).start()
-    root = tk.Tk(className="movebreak-timer")
+    try:
+        root = tk.Tk(className="movebreak-timer")
+    except tk.TclError as error:  # no display, no Xwayland, a wrong XAUTHORITY: one line
+        print(f"movebreak timer window: cannot open: {error}", file=sys.stderr)
+        return 1
     TimerWindow(root, inbox)
     root.mainloop()
     return 0
