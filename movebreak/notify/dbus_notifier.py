@@ -5,10 +5,17 @@ can, where the server advertises the ``actions`` capability: we send
 ``Notify`` with (key, label) pairs and listen for ``ActionInvoked``. A new notice
 with the same tag replaces the old one in place, so prompts never stack up.
 
-Threads: jeepney's router reads the bus on its own thread; signals go through a
-queue to one more thread that calls the app, because calling the app from the
-router's thread could deadlock when the app sends a notification in turn. Both
-threads block on I/O; neither polls.
+What real servers do that this guards against:
+
+- GNOME Shell broadcasts every ``ActionInvoked`` and its notification relay (the
+  owner of ``org.freedesktop.Notifications``) sends it to us again: only signals from
+  the name's current owner count, and each shown notification is acted on once;
+- mako answers ``GetCapabilities`` twice: ``BusLink`` drops the reply nobody waits for;
+- the connection can end (the session bus restarted): the next notice opens a new one.
+
+Threads: the link's reader blocks on the bus; signals go through a queue to one more
+thread that calls the app, because the app may send a notification in turn. Both
+block on I/O; neither polls.
 """
 
 from __future__ import annotations
@@ -21,13 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from movebreak.notify.base import Notice, NoticeAction, NoticeKind
+from movebreak.notify.bus_link import BusLink
 
 log = logging.getLogger(__name__)
 
 BUS_NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
+CALL_TIMEOUT_S = 3.0
 ActionCallback = Callable[[NoticeAction, NoticeKind], None]  # (button, what the notice is)
 _ACTIONS = {action.value: action for action in NoticeAction}  # an unknown key is ignored
+_SERVER_SIGNALS = ("ActionInvoked", "NotificationClosed")
 
 
 class DBusNotifier:
@@ -35,43 +45,66 @@ class DBusNotifier:
 
     name = "dbus"
 
-    def __init__(self, on_action: ActionCallback, app_icon: Path | None = None) -> None:
+    def __init__(
+        self, on_action: ActionCallback, app_icon: Path | None = None, bus: str = "SESSION"
+    ) -> None:
         self._on_action = on_action
         self._icon = str(app_icon) if app_icon else ""
-        self._router: Any = None
-        self._address: Any = None
+        self._bus = bus
+        self._link: BusLink | None = None
+        self._wanted = False  # connect() was asked for: a lost link is opened again
+        self._server: str | None = None  # the unique name that owns BUS_NAME
         self._signals: queue.Queue[Any] = queue.Queue(maxsize=256)
+        self._consumer: threading.Thread | None = None
         self._kind_of: dict[int, NoticeKind | None] = {}
         self._id_of: dict[NoticeKind, int] = {}
+        self._answered: set[int] = set()  # shown notifications already acted on
         self._lock = threading.Lock()
+        self._connecting = threading.Lock()  # two notices at once open one link, not two
         self.capabilities: frozenset[str] = frozenset()
 
     def connect(self) -> bool:
         """Open the session bus and subscribe to the server's signals; False if unavailable."""
+        self._wanted = True
         try:
             from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
-            from jeepney.io.threading import DBusRouter, open_dbus_connection
         except ImportError:
             return False
         try:
-            router = DBusRouter(open_dbus_connection(bus="SESSION"))
+            link = BusLink(self._queue_signal, self._lost, self._bus)
         except Exception as error:  # no session bus here: the next notifier takes over
             log.info("no D-Bus session bus for notifications: %s", error)
             return False
-        self._router = router
-        self._address = DBusAddress(PATH, bus_name=BUS_NAME, interface=BUS_NAME)
-        for member in ("ActionInvoked", "NotificationClosed"):
-            rule = MatchRule(type="signal", interface=BUS_NAME, member=member, path=PATH)
-            router.filter(rule, queue=self._signals, bufsize=256)
-            router.send_and_get_reply(message_bus.AddMatch(rule), timeout=2)
         try:
-            reply = router.send_and_get_reply(
-                new_method_call(self._address, "GetCapabilities"), timeout=2
-            )
+            for member in _SERVER_SIGNALS:
+                rule = MatchRule(type="signal", interface=BUS_NAME, member=member, path=PATH)
+                link.call(message_bus.AddMatch(rule), CALL_TIMEOUT_S)
+            owner = MatchRule(type="signal", interface="org.freedesktop.DBus",
+                              member="NameOwnerChanged")
+            owner.add_arg_condition(0, BUS_NAME)
+            link.call(message_bus.AddMatch(owner), CALL_TIMEOUT_S)
+        except Exception as error:
+            log.info("cannot subscribe to notification signals: %s", error)
+            link.close()
+            return False
+        with self._lock:
+            old, self._link = self._link, link
+            self._kind_of.clear()  # ids belong to the server of the old connection
+            self._id_of.clear()
+            self._answered.clear()
+        if old is not None:
+            old.close()
+        self._server = self._owner()
+        address = DBusAddress(PATH, bus_name=BUS_NAME, interface=BUS_NAME)
+        try:
+            reply = link.call(new_method_call(address, "GetCapabilities"), CALL_TIMEOUT_S)
             self.capabilities = frozenset(reply.body[0])
         except Exception as error:
             log.info("notification server did not answer GetCapabilities: %s", error)
-        threading.Thread(target=self._consume, name="notify-signals", daemon=True).start()
+        if self._consumer is None:
+            self._consumer = threading.Thread(target=self._consume, name="notify-signals",
+                                              daemon=True)
+            self._consumer.start()
         log.info(
             "notifications over D-Bus; server capabilities: %s",
             ", ".join(sorted(self.capabilities)) or "none",
@@ -83,9 +116,10 @@ class DBusNotifier:
         return "actions" in self.capabilities
 
     def show(self, notice: Notice) -> bool:
-        if self._router is None:
+        link = self._live_link()
+        if link is None:
             return False
-        from jeepney import new_method_call
+        from jeepney import DBusAddress, new_method_call
 
         actions: list[str] = []
         if self.has_actions:
@@ -98,7 +132,7 @@ class DBusNotifier:
         hints = {"urgency": ("y", 1), "desktop-entry": ("s", "movebreak")}
         timeout_ms = max(1000, round(notice.timeout.total_seconds() * 1000))
         message = new_method_call(
-            self._address,
+            DBusAddress(PATH, bus_name=BUS_NAME, interface=BUS_NAME),
             "Notify",
             "susssasa{sv}i",
             (
@@ -112,44 +146,105 @@ class DBusNotifier:
                 timeout_ms,
             ),
         )
-        reply = self._router.send_and_get_reply(message, timeout=3)
+        reply = link.call(message, CALL_TIMEOUT_S)
         notification_id = int(reply.body[0])
         with self._lock:
             if notice.kind:
                 self._id_of[notice.kind] = notification_id
             self._kind_of[notification_id] = notice.kind
+            self._answered.discard(notification_id)  # shown anew: its buttons count again
         return True
 
-    def _consume(self) -> None:
-        from jeepney.low_level import HeaderFields
+    def _live_link(self) -> BusLink | None:
+        """The open link, or a new one if the last was lost; None where there is no bus."""
+        with self._connecting:
+            link = self._link
+            if link is not None and link.alive:
+                return link
+            if not self._wanted or not self.connect():
+                return None
+            return self._link
 
+    def _owner(self) -> str | None:
+        """Who serves notifications now (None: nobody yet; a ``Notify`` may start it)."""
+        from jeepney import message_bus
+
+        link = self._link
+        if link is None:
+            return None
+        try:
+            return str(link.call(message_bus.GetNameOwner(BUS_NAME), CALL_TIMEOUT_S).body[0])
+        except Exception:
+            return None
+
+    def _queue_signal(self, message: Any) -> None:
+        try:
+            self._signals.put_nowait(message)
+        except queue.Full:
+            log.warning("too many notification signals waiting; one dropped")
+
+    def _lost(self) -> None:
+        log.info("notifications: the bus connection is gone; the next notice reconnects")
+
+    def _consume(self) -> None:
         while True:
             message = self._signals.get()
             if message is None:
                 return
-            member = message.header.fields.get(HeaderFields.member)
             try:
-                if member == "ActionInvoked":
-                    notification_id, key = message.body
-                    with self._lock:
-                        kind = self._kind_of.get(int(notification_id))
-                    action = _ACTIONS.get(str(key))
-                    if kind is not None and action is not None:
-                        log.info("notification action %s on %s", action.value, kind.value)
-                        self._on_action(action, kind)
-                elif member == "NotificationClosed":
-                    self._forget(int(message.body[0]))
+                self._handle(message)
             except Exception:
                 log.exception("handling a notification signal failed")
+
+    def _handle(self, message: Any) -> None:
+        from jeepney.low_level import HeaderFields
+
+        fields = message.header.fields
+        member = fields.get(HeaderFields.member)
+        if member == "NameOwnerChanged":
+            name, _old, new = message.body
+            if name == BUS_NAME:
+                self._server = str(new) or None
+            return
+        if member not in _SERVER_SIGNALS or fields.get(HeaderFields.path) != PATH:
+            return
+        if fields.get(HeaderFields.interface) != BUS_NAME:
+            return
+        if self._server is None:
+            self._server = self._owner()
+        sender = fields.get(HeaderFields.sender)
+        if sender != self._server:  # GNOME Shell's own broadcast beside its relay's copy
+            log.debug("ignored %s from %s (the server is %s)", member, sender, self._server)
+            return
+        if member == "NotificationClosed":
+            self._forget(int(message.body[0]))
+            return
+        notification_id, key = int(message.body[0]), str(message.body[1])
+        action = _ACTIONS.get(key)
+        with self._lock:
+            kind = self._kind_of.get(notification_id)
+            repeated = notification_id in self._answered
+            if kind is not None and action is not None:
+                self._answered.add(notification_id)
+        if kind is None or action is None:
+            return
+        if repeated:
+            log.info("notification action %s on %s came again; ignored", key, kind.value)
+            return
+        log.info("notification action %s on %s", action.value, kind.value)
+        self._on_action(action, kind)
 
     def _forget(self, notification_id: int) -> None:
         with self._lock:
             kind = self._kind_of.pop(notification_id, None)
+            self._answered.discard(notification_id)
             if kind and self._id_of.get(kind) == notification_id:
                 del self._id_of[kind]
 
     def close(self) -> None:
-        if self._router is not None:
+        self._wanted = False
+        link, self._link = self._link, None
+        if link is not None:
+            link.close()
+        if self._consumer is not None:
             self._signals.put(None)
-            self._router.close()
-            self._router = None

@@ -1,0 +1,206 @@
+"""The D-Bus notifier against servers that behave as real ones do, on a real bus.
+
+The end-to-end tests on GNOME Shell and on sway with mako show these with the real
+servers; here each behaviour is served on a private ``dbus-daemon`` so it runs in a
+second and pins the exact message sequence:
+
+- mako 1.7 answers ``GetCapabilities`` with a method return *and* an error (same serial);
+- GNOME Shell broadcasts ``ActionInvoked`` from its own connection while its relay,
+  the owner of ``org.freedesktop.Notifications``, sends the same signal to the app;
+- the session bus can go away and come back (a restarted session).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+from jeepney import DBusAddress, HeaderFields
+from jeepney.wrappers import new_error, new_method_return, new_signal
+
+from movebreak.notify.base import Notice, NoticeAction, NoticeKind
+from movebreak.notify.dbus_notifier import BUS_NAME, PATH, DBusNotifier
+from tests.idle.dbus_fakes import FakeService, PrivateBus, private_bus, wait_for
+
+PROMPT = Notice("2-minute reset", "Band pull-aparts", timedelta(seconds=30),
+                ((NoticeAction.START, "Start"), (NoticeAction.SKIP, "Skip")), NoticeKind.PROMPT)
+
+
+class NotificationServer(FakeService):
+    """Serves ``Notify`` and ``GetCapabilities``; ``twice`` answers capabilities as mako does."""
+
+    def __init__(self, address: str, twice: bool = False) -> None:
+        self.twice = twice
+        self.next_id = 0
+        super().__init__(address, BUS_NAME)
+        self.methods[(PATH, BUS_NAME, "Notify")] = self._notify
+        self.methods[(PATH, BUS_NAME, "GetCapabilities")] = lambda _b: ("as", (["actions",
+                                                                                 "body"],))
+
+    def _notify(self, body: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+        replaces = int(body[1])
+        if not replaces:
+            self.next_id += 1
+        return "u", (replaces or self.next_id,)
+
+    def _answer(self, message: Any, path: str, interface: str, member: str) -> Any:
+        if self.twice and member == "GetCapabilities":
+            self._send(new_method_return(message, "as", (["actions", "body"],)))
+            return new_error(message, "org.freedesktop.DBus.Error.UnknownMethod")
+        return super()._answer(message, path, interface, member)
+
+    def signal(self, member: str, body: tuple[Any, ...], to: str | None = None) -> None:
+        """``to`` set: unicast to that connection (GNOME's relay); else a broadcast."""
+        message = new_signal(DBusAddress(PATH, interface=BUS_NAME), member,
+                             "us" if member == "ActionInvoked" else "uu", body)
+        if to is not None:
+            message.header.fields[HeaderFields.destination] = to
+        self._send(message)
+
+    def notified(self) -> list[tuple[Any, ...]]:
+        return [body for _i, member, body in self.calls if member == "Notify"]
+
+
+class Pressed:
+    def __init__(self) -> None:
+        self.actions: list[tuple[NoticeAction, NoticeKind]] = []
+        self.changed = threading.Condition()
+
+    def __call__(self, action: NoticeAction, kind: NoticeKind) -> None:
+        with self.changed:
+            self.actions.append((action, kind))
+            self.changed.notify_all()
+
+
+def connected(bus: PrivateBus, pressed: Pressed) -> DBusNotifier:
+    notifier = DBusNotifier(pressed, bus=bus.address)
+    assert notifier.connect()
+    return notifier
+
+
+def settle(notifier: DBusNotifier, server: NotificationServer) -> None:
+    """Every signal sent before this has been handled: a Notify round trip orders them."""
+    before = len(server.notified())
+    notifier.show(Notice("sync", "", kind=None))
+    wait_for(lambda: len(server.notified()) > before)
+
+
+def test_a_server_that_answers_twice_does_not_stop_the_notifier(bus):
+    server = NotificationServer(bus.address, twice=True)
+    notifier = connected(bus, Pressed())
+    try:
+        assert notifier.has_actions
+        for _ in range(3):
+            assert notifier.show(PROMPT)
+        assert len(server.notified()) == 3
+        actions = server.notified()[-1][5]
+        assert actions[:4] == ["start", "Start", "skip", "Skip"]
+    finally:
+        notifier.close()
+        server.stop()
+
+
+def test_an_action_broadcast_by_the_shell_and_relayed_by_the_server_counts_once(bus):
+    server = NotificationServer(bus.address)
+    pressed = Pressed()
+    notifier = connected(bus, pressed)
+    shell = FakeService(bus.address, "org.gnome.Shell")  # a second sender, as GNOME has
+    try:
+        assert notifier.show(PROMPT)
+        [(notification_id, *_)] = [(b[1] or 1,) for b in server.notified()]
+        app = _unique_name(notifier)
+        shell.emit(PATH, BUS_NAME, "ActionInvoked", "us", (notification_id, "skip"))
+        server.signal("ActionInvoked", (notification_id, "skip"), to=app)
+        server.signal("ActionInvoked", (notification_id, "skip"))  # and a copy for all
+        settle(notifier, server)
+        assert pressed.actions == [(NoticeAction.SKIP, NoticeKind.PROMPT)]
+        # Shown again (the same id, replaced in place), its buttons count again: once.
+        assert notifier.show(PROMPT)
+        server.signal("ActionInvoked", (notification_id, "start"), to=app)
+        server.signal("ActionInvoked", (notification_id, "start"), to=app)
+        settle(notifier, server)
+        assert pressed.actions[1:] == [(NoticeAction.START, NoticeKind.PROMPT)]
+    finally:
+        notifier.close()
+        shell.stop()
+        server.stop()
+
+
+def test_only_the_shell_sending_is_not_enough(bus):
+    """A signal from anyone but the server's owner is ignored, even when it is the only one."""
+    server = NotificationServer(bus.address)
+    pressed = Pressed()
+    notifier = connected(bus, pressed)
+    impostor = FakeService(bus.address, "org.example.Impostor")
+    try:
+        assert notifier.show(PROMPT)
+        impostor.emit(PATH, BUS_NAME, "ActionInvoked", "us", (1, "skip"))
+        settle(notifier, server)
+        assert pressed.actions == []
+    finally:
+        notifier.close()
+        impostor.stop()
+        server.stop()
+
+
+def test_a_new_server_owner_is_followed(bus):
+    """The server restarts (new unique name): its actions count, the old one's do not."""
+    first = NotificationServer(bus.address)
+    pressed = Pressed()
+    notifier = connected(bus, pressed)
+    first.stop()
+    second = NotificationServer(bus.address)
+    try:
+        assert notifier.show(PROMPT)
+        second.signal("ActionInvoked", (1, "start"), to=_unique_name(notifier))
+        wait_for(lambda: pressed.actions)
+        assert pressed.actions == [(NoticeAction.START, NoticeKind.PROMPT)]
+    finally:
+        notifier.close()
+        second.stop()
+
+
+def test_a_lost_bus_connection_is_opened_again_by_the_next_notice(tmp_path):
+    pressed = Pressed()
+    (tmp_path / "one").mkdir()
+    with private_bus(tmp_path / "one") as first_bus:
+        server = NotificationServer(first_bus.address)
+        address = first_bus.address.split(",")[0]  # the path alone: a new bus has a new guid
+        notifier = DBusNotifier(pressed, bus=address)
+        assert notifier.connect() and notifier.show(PROMPT)
+        server.stop()
+    # The same address again, as a restarted session bus would have it.
+    with private_bus(tmp_path / "one") as second_bus:
+        assert second_bus.address.split(",")[0] == address
+        server = NotificationServer(second_bus.address)
+        try:
+            assert notifier.show(PROMPT)
+            assert len(server.notified()) == 1
+        finally:
+            notifier.close()
+            server.stop()
+
+
+def _unique_name(notifier: DBusNotifier) -> str:
+    link = notifier._link  # the app's connection: GNOME's relay sends to exactly this name
+    assert link is not None
+    return link.unique_name
+
+
+def test_close_ends_the_reader_promptly(bus):
+    server = NotificationServer(bus.address)
+    notifier = connected(bus, Pressed())
+    try:
+        threads = {t.name for t in threading.enumerate()}
+        assert "notify-bus" in threads
+        notifier.close()
+        wait_for(lambda: "notify-bus" not in {t.name for t in threading.enumerate()}, 3)
+    finally:
+        server.stop()
+
+
+def test_nothing_to_connect_to_says_no(tmp_path):
+    notifier = DBusNotifier(Pressed(), bus=f"unix:path={tmp_path / 'nobody'}")
+    assert not notifier.connect()
+    assert not notifier.show(PROMPT)
