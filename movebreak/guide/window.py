@@ -6,6 +6,14 @@ and because Tk's memory is then only spent while a routine runs. It reads ``show
 ``{"action": ...}`` lines on stdout. Between messages it counts down on its own.
 
 Shortcuts: Space pause/resume, N or Right next, S snooze, K skip, D or Return done.
+
+The window must not take keystrokes meant for another program: it appears while the
+user may be typing (a routine started from a terminal, a prompt's Start while writing).
+So on X11 (and Xwayland) it asks the window manager not to focus it when it appears
+(``_NET_WM_USER_TIME`` 0, which Mutter, KWin and most EWMH managers honour), and its
+single-key shortcuts act only once the user turned to it: the pointer moved over it, a
+click, or a focus that came later than its appearing (Alt+Tab). A key that arrives
+before that is dropped, never acted on.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ WIDTH, HEIGHT, MARGIN, TOP = 400, 300, 16, 48
 BG, FG, MUTED, ACCENT, CUE = "#1f2937", "#f9fafb", "#9ca3af", "#34d399", "#fbbf24"
 END_SECONDS = 2.5
 FRAME_MS = 200
+DELIBERATE_FOCUS_S = 1.0  # a focus later than this after mapping is the user's, not the WM's
 
 
 class TimerWindow:
@@ -35,6 +44,8 @@ class TimerWindow:
         self.remaining = 0.0
         self.received = time.monotonic()
         self.paused = False
+        self.armed = False  # the user turned to the window: its shortcuts act
+        self.mapped_at: float | None = None
         root.title("movebreak")
         root.configure(bg=BG)
         root.attributes("-topmost", True)
@@ -75,9 +86,29 @@ class TimerWindow:
             (("d", "<Return>"), WindowAction.DONE),
         ):
             for key in keys:
-                root.bind(key, lambda _e, a=action: self.send(a))
+                root.bind(key, lambda _e, a=action: self.shortcut(a))
+        root.bind("<Map>", self._mapped, add="+")
+        # Motion, not Enter: a window mapped under a still pointer gets an Enter too.
+        root.bind("<Motion>", self._arm, add="+")
+        root.bind("<ButtonPress>", self._arm, add="+")
+        root.bind("<FocusIn>", self._focused, add="+")
         root.protocol("WM_DELETE_WINDOW", lambda: self.send(WindowAction.SKIP))
         root.after_idle(self.frame)
+
+    def shortcut(self, action: WindowAction) -> None:
+        if self.armed:
+            self.send(action)
+
+    def _arm(self, _event: object = None) -> None:
+        self.armed = True
+
+    def _mapped(self, _event: object = None) -> None:
+        if self.mapped_at is None:
+            self.mapped_at = time.monotonic()
+
+    def _focused(self, _event: object = None) -> None:
+        if self.mapped_at is not None and time.monotonic() - self.mapped_at > DELIBERATE_FOCUS_S:
+            self._arm()
 
     def send(self, action: WindowAction) -> None:
         print(json.dumps({"action": action.value}), flush=True)
@@ -143,6 +174,30 @@ def _read_stdin(inbox: queue.Queue[dict[str, Any] | None]) -> None:
     inbox.put(None)  # the app went away: close
 
 
+def _ask_not_to_be_focused(root: tk.Tk) -> None:
+    """Set ``_NET_WM_USER_TIME`` 0 on Tk's wrapper window: "do not focus me on map"."""
+    try:
+        from Xlib import X, Xatom
+        from Xlib import display as xdisplay
+    except ImportError:  # python-xlib comes with movebreak on Linux; elsewhere no X11
+        return
+    root.update_idletasks()  # makes the wrapper (WM_CLASS lives there) exist
+    try:
+        connection = xdisplay.Display(root.winfo_screen())
+    except Exception:  # python-xlib raises its own types for an unreachable display
+        return
+    try:
+        inner = connection.create_resource_object("window", root.winfo_id())
+        wrapper = inner.query_tree().parent
+        atom = connection.intern_atom("_NET_WM_USER_TIME")
+        wrapper.change_property(atom, Xatom.CARDINAL, 32, [0], X.PropModeReplace)
+        connection.sync()
+    except Exception:  # a window manager that went away: the shortcuts still wait
+        pass
+    finally:
+        connection.close()
+
+
 def main() -> int:
     inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
     threading.Thread(target=_read_stdin, args=(inbox,), daemon=True).start()
@@ -151,7 +206,11 @@ def main() -> int:
     except tk.TclError as error:  # no display, no Xwayland, a wrong XAUTHORITY: one line
         print(f"movebreak timer window: cannot open: {error}", file=sys.stderr)
         return 1
+    root.withdraw()  # the no-focus request must be on the window before it is mapped
     TimerWindow(root, inbox)
+    if root.tk.call("tk", "windowingsystem") == "x11":
+        _ask_not_to_be_focused(root)
+    root.deiconify()
     root.mainloop()
     return 0
 
