@@ -85,7 +85,9 @@ class Launcher:
         tray = TrayIcon(self.quit)
         self._tray = tray
         if not tray.has_menu:
-            log.warning("this tray backend has no menu; install PyGObject (movebreak[gtk])")
+            from movebreak.tray.backend import gtk_available, no_menu_hint
+
+            log.warning("%s", no_menu_hint(tray.backend_name, gtk_available()))
         tray.run(on_ready=lambda: self._assemble(tray))
 
     def _assemble(self, tray: TrayIcon | None) -> None:

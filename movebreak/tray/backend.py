@@ -110,6 +110,19 @@ def choose_backend(env: Mapping[str, str] | None = None, want_tray: bool = True)
     )
 
 
+def no_menu_hint(backend: str, gtk_available: bool) -> str:
+    """What to do about an icon without a menu: the cure differs when GTK is already here."""
+    if gtk_available:
+        return (f"the {backend} tray backend has no menu, though GTK 3 is installed: unset "
+                "PYSTRAY_BACKEND (or set it to gtk or appindicator) for one")
+    return (f"the {backend} tray backend has no menu; install PyGObject "
+            "(pip install 'movebreak[gtk]', or Debian's python3-gi) for one")
+
+
+def gtk_available() -> bool:
+    return _typelib("Gtk", "3.0")
+
+
 def apply(choice: TrayChoice) -> None:
     """Export the choice for pystray, which reads it at import time."""
     if choice.backend:

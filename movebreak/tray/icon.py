@@ -102,6 +102,11 @@ class TrayIcon:
         log.info("tray backend: %s", type(self._icon).__module__)
 
     @property
+    def backend_name(self) -> str:
+        """pystray's backend in use: ``xorg``, ``gtk``, ``appindicator``, ``win32``..."""
+        return type(self._icon).__module__.rpartition("._")[2]
+
+    @property
     def has_menu(self) -> bool:
         return bool(getattr(self._icon, "HAS_MENU", True))
 

@@ -256,6 +256,9 @@ def test_the_menuless_xorg_icon_takes_any_title(launch, desktop, artifacts):
     assert app.running
     assert "Traceback" not in app.errors() and "tray failed" not in app.errors()
     icon_shows(desktop, Status.WAITING, artifacts, "xorg-waiting")
+    # GTK is installed here: the hint says to let the app choose, not to install PyGObject.
+    assert "the xorg tray backend has no menu, though GTK 3 is installed" in app.errors()
+    assert "install PyGObject" not in app.errors()
 
 
 @pytest.mark.parametrize("delay", [0.05, 0.12, 0.2, 0.3, 0.5])
