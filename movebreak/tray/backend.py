@@ -99,7 +99,9 @@ def choose_backend(env: Mapping[str, str] | None = None, want_tray: bool = True)
         return TrayChoice("appindicator", "a StatusNotifier tray host is running")
     xembed = bool(env.get("DISPLAY")) and _xembed_tray_present()
     if not xembed:
-        hint = " (GNOME needs the 'AppIndicator and KStatusNotifierItem Support' extension)"
+        hint = (" (GNOME needs the AppIndicator extension: 'Ubuntu AppIndicators' from Debian's "
+                "or Ubuntu's gnome-shell-extension-appindicator, elsewhere 'AppIndicator and "
+                "KStatusNotifierItem Support')")
         return TrayChoice(None, "no system tray host found" + (hint if not sni else ""))
     if has_gtk:
         return TrayChoice("gtk", "an XEmbed tray is running and GTK 3 is available")
