@@ -214,7 +214,7 @@ class Controller:
         A pending, snoozed or running routine the new config no longer has is dropped.
         """
         with self._lock:
-            self._engine = engine.with_meetings(self._engine.meetings)
+            self._engine = engine.with_desktop_of(self._engine)
             known = engine.config.routines
             state = self._state
             gone = [
@@ -238,6 +238,11 @@ class Controller:
                 )
         log.info("config loaded from %s", engine.config.source)
         self.tick()
+
+    def sees_fullscreen(self, sees: bool) -> None:
+        """Whether the desktop can tell a fullscreen window (else unanswered prompts recur)."""
+        with self._lock:
+            self._engine = self._engine.seeing_fullscreen(sees)
 
     def use_meetings(self, meetings: tuple[Meeting, ...]) -> None:
         """A fresh view of the calendar (or a live call started or ended)."""

@@ -83,7 +83,9 @@ class HistoryRecorder:
         routine = event.routine
         assert routine is not None
         if event.outcome is Outcome.PROMPTED:
-            again = self._snoozed.pop(routine, None) if event.source is Source.SNOOZE else None
+            # Back after a snooze, or offered again unanswered: the same prompt as before.
+            again = (self._snoozed.pop(routine, None) or self._open_ids.get(routine)
+                     if event.source is Source.SNOOZE else None)
             if again is not None:
                 store.record(again, EventKind.PROMPTED, event.at)  # settles nothing: no tally
             self._open_ids[routine] = again or self._new_prompt(store, event)

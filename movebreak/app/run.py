@@ -148,6 +148,10 @@ class App:
 
         idle = detect_idle()
         quiet = detect_quiet()
+        if not quiet.sees_fullscreen:
+            log.info("fullscreen windows cannot be seen here: an unanswered prompt comes once "
+                     "more after the snooze time")
+        self.controller.sees_fullscreen(quiet.sees_fullscreen)
         self._closers = [c for c in (idle, quiet) if c is not None]
 
         def idle_seconds() -> float | None:

@@ -37,17 +37,36 @@ LONG_GAP = timedelta(days=1)
 _MAX_CATCH_UP = 500
 
 
+UNSEEN_AGAIN = "offered again: a fullscreen window may have hidden it"
+
+
 class Engine(UserActions):
     """The rules of one config in one time zone. Holds no state of its own."""
 
-    def __init__(self, config: Config, tz: tzinfo, meetings: tuple[Meeting, ...] = ()) -> None:
+    def __init__(
+        self,
+        config: Config,
+        tz: tzinfo,
+        meetings: tuple[Meeting, ...] = (),
+        sees_fullscreen: bool = True,
+    ) -> None:
         self.config = config
         self.tz = tz
         self.meetings = meetings
+        # False where the desktop cannot say when a fullscreen window hides prompts
+        # (GNOME on Wayland, macOS): then a prompt is offered once more if unanswered.
+        self.sees_fullscreen = sees_fullscreen
 
     def with_meetings(self, meetings: tuple[Meeting, ...]) -> Engine:
         """The same rules with a fresh view of the calendar (and live calls)."""
-        return Engine(self.config, self.tz, meetings)
+        return Engine(self.config, self.tz, meetings, self.sees_fullscreen)
+
+    def with_desktop_of(self, other: Engine) -> Engine:
+        """These rules (a new config) with what ``other`` knew of the calendar and desktop."""
+        return Engine(self.config, self.tz, other.meetings, other.sees_fullscreen)
+
+    def seeing_fullscreen(self, sees: bool) -> Engine:
+        return Engine(self.config, self.tz, self.meetings, sees)
 
     # ----- what comes next -------------------------------------------------
     def next_prompt(self, state: TimetableState, after: datetime) -> Prompt | None:
@@ -298,8 +317,9 @@ class Engine(UserActions):
             for p in due
             if p is not best
         ]
-        if state.pending is not None:
-            old = state.pending
+        old = state.pending
+        again = best.source is Source.SNOOZE and old is not None and old.routine == best.routine
+        if old is not None and not again:  # replaced unanswered (offered again: the same one)
             events.append(
                 Event(Outcome.MISSED, now, old.routine, old.source, detail="not answered")
             )
@@ -312,4 +332,15 @@ class Engine(UserActions):
         events.append(
             Event(Outcome.PROMPTED, now, best.routine, best.source, rotation, best.reason)
         )
+        if self._may_be_hidden(best) and state.snoozed is None:
+            # Answering it (start, done, skip, snooze) uses this up; otherwise it comes
+            # once more, and then the history has the first one as "not answered".
+            again = Prompt(now + self.config.prompts.snooze, best.routine, Source.SNOOZE,
+                           UNSEEN_AGAIN, rotation, best.until)
+            state = replace(state, snoozed=again)
         return state, events
+
+    def _may_be_hidden(self, prompt: Prompt) -> bool:
+        """A first offer a fullscreen window could have hidden without our knowing."""
+        return (not self.sees_fullscreen and self.config.quiet.fullscreen
+                and prompt.source is not Source.SNOOZE)

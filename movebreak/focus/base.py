@@ -28,6 +28,7 @@ class QuietProbe(Protocol):
     """One signal that can hold prompts: a fullscreen window, a DND switch."""
 
     name: str
+    sees_fullscreen: bool  # it can answer FULLSCREEN (else fullscreen stays unseen)
 
     def reason(self) -> QuietReason | None:
         """The reason to hold prompts now, or None; ``ProbeUnavailable`` once broken."""

@@ -62,6 +62,8 @@ class SessionBus:
 class NotificationServerDndProbe:
     """``QuietProbe``: DO_NOT_DISTURB while a boolean property of the server is true."""
 
+    sees_fullscreen = False
+
     def __init__(self, bus: SessionBus, name: str, interface: str, prop: str) -> None:
         self.name = name
         self._bus = bus

@@ -31,6 +31,11 @@ class QuietDetector:
     def probe_names(self) -> list[str]:
         return [probe.name for probe in self._probes]
 
+    @property
+    def sees_fullscreen(self) -> bool:
+        """Whether a working probe can tell a fullscreen window (at detection time)."""
+        return any(probe.sees_fullscreen for probe in self._probes)
+
     def quiet_reason(self) -> QuietReason | None:
         """Why prompts should wait right now, or None when they may be shown."""
         for probe in list(self._probes):

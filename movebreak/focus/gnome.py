@@ -86,6 +86,7 @@ class GnomeDndProbe:
     """``QuietProbe``: DO_NOT_DISTURB while GNOME shows no banners."""
 
     name = "gnome-dnd"
+    sees_fullscreen = False
 
     def __init__(self, show_banners: Callable[[], bool]) -> None:
         self._show_banners = show_banners

@@ -64,6 +64,7 @@ class WindowsQuietProbe:
     """``QuietProbe`` for Windows: fullscreen, presentation, locked, Focus Assist."""
 
     name = "windows-notification-state"
+    sees_fullscreen = True  # QUNS_BUSY: a fullscreen app, QUNS_PRESENTATION_MODE
 
     def __init__(self) -> None:
         loader: Any = getattr(ctypes, "WinDLL", None)

@@ -30,6 +30,7 @@ class X11FullscreenProbe:
     """``QuietProbe``: FULLSCREEN while the active window is fullscreen."""
 
     name = "x11-fullscreen"
+    sees_fullscreen = True
 
     def __init__(self, display_name: str | None = None) -> None:
         try:

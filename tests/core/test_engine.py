@@ -317,3 +317,23 @@ def test_starting_another_routine_keeps_the_snooze(engine):
     assert state.snoozed is not None and state.snoozed.routine == "reset"
     state, events = engine.advance(state, at("2026-11-30 11:00"))
     assert outcomes(events) == [(Outcome.PROMPTED, "reset")]
+
+
+def test_a_users_snooze_is_never_replaced_by_an_offer_again():
+    engine = Engine(default_config(), BERLIN, sees_fullscreen=False)
+    state = started(engine, "2026-11-30 08:30")
+    state, _ = engine.advance(state, at("2026-11-30 09:00"))
+    state, _ = engine.snooze(state, at("2026-11-30 09:01"), timedelta(minutes=90))  # morning
+    state, events = engine.advance(state, at("2026-11-30 09:51"))
+    assert outcomes(events) == [(Outcome.PROMPTED, "reset")]  # a first offer, unanswered
+    assert state.snoozed.routine == "morning"  # no room to offer the reset again
+    state, events = engine.advance(state, at("2026-11-30 10:31"))
+    assert outcomes(events) == [(Outcome.MISSED, "reset"), (Outcome.PROMPTED, "morning")]
+
+
+def test_fullscreen_holds_turned_off_means_no_offer_again():
+    config = config_from_text('[quiet]\nfullscreen = false\n', "c.toml")
+    engine = Engine(config, BERLIN, sees_fullscreen=False)
+    state = started(engine, "2026-11-30 10:00")
+    state, _ = engine.advance(state, at("2026-11-30 10:50"))
+    assert state.snoozed is None

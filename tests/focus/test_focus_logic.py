@@ -81,8 +81,9 @@ def test_no_banners_is_do_not_disturb():
 class Probe:
     """A probe that answers from a list, raising ProbeUnavailable for ``"broken"``."""
 
-    def __init__(self, name: str, answers: list) -> None:
+    def __init__(self, name: str, answers: list, sees_fullscreen: bool = False) -> None:
         self.name = name
+        self.sees_fullscreen = sees_fullscreen
         self.answers = answers
         self.asked = 0
         self.closed = False
@@ -139,3 +140,9 @@ def test_nothing_to_ask_gives_one_warning(tmp_path, caplog):
         assert detect(env, platform="linux").probe_names == []
     assert [r.levelno for r in caplog.records] == [logging.WARNING]
     assert "notification server: no D-Bus session bus" in caplog.text
+
+
+def test_the_detector_sees_fullscreen_only_with_a_probe_that_can():
+    assert not QuietDetector([Probe("dnd", [None])]).sees_fullscreen
+    assert not QuietDetector([]).sees_fullscreen
+    assert QuietDetector([Probe("dnd", [None]), Probe("fs", [None], True)]).sees_fullscreen

@@ -110,3 +110,51 @@ def test_the_tray_line_starts_afresh_when_the_date_changes(tmp_path):
     line = history.today(clock.now())
     assert line == line_from_whole_history(history.store().events, clock.now())
     assert line == "Today: 0 of 1 reset · morning not done"  # the new day's morning came at 9
+
+
+def blind_rig(tmp_path):
+    """A desktop that cannot tell fullscreen windows (GNOME on Wayland, macOS)."""
+    controller, clock, timer, history = rig(tmp_path)
+    controller.sees_fullscreen(False)
+    return controller, clock, timer, history
+
+
+def test_an_unanswered_prompt_where_fullscreen_is_unseen_comes_once_more(tmp_path):
+    controller, clock, timer, history = blind_rig(tmp_path)
+    timer.run_until(at("2026-11-30 10:50"), controller)
+    notifier = controller._notifier
+    assert len(notifier.shown) == 1
+    timer.run_until(at("2026-11-30 11:00"), controller)  # prompts.snooze later, unanswered
+    assert len(notifier.shown) == 2 and notifier.shown[1].title == notifier.shown[0].title
+    timer.run_until(at("2026-11-30 11:49"), controller)  # no third offer
+    assert len(notifier.shown) == 2
+    rows = history.store().events()
+    assert {r.prompt_id for r in rows} == {rows[0].prompt_id}  # one prompt, offered twice
+    assert [r.kind for r in rows] == [EventKind.PROMPTED, EventKind.PROMPTED]
+    assert history.today(clock.now()) == "Today: 0 of 1 reset"
+    timer.run_until(at("2026-11-30 11:50"), controller)  # the next reset, 50 min on
+    assert len(notifier.shown) == 3
+
+
+def test_an_answered_prompt_is_not_offered_again(tmp_path):
+    controller, clock, timer, history = blind_rig(tmp_path)
+    timer.run_until(at("2026-11-30 10:50"), controller)
+    clock.advance(seconds=20)
+    controller.skip()
+    timer.run_until(at("2026-11-30 11:30"), controller)
+    assert len(controller._notifier.shown) == 1
+    assert [r.kind for r in history.store().events()] == [EventKind.PROMPTED,
+                                                          EventKind.SKIPPED]
+
+
+def test_a_desktop_that_sees_fullscreen_offers_once(tmp_path):
+    controller, clock, timer, history = rig(tmp_path)
+    timer.run_until(at("2026-11-30 11:30"), controller)
+    assert len(controller._notifier.shown) == 1
+
+
+def test_blindness_survives_a_config_reload(tmp_path):
+    controller, clock, timer, history = blind_rig(tmp_path)
+    controller.use_config(Engine(default_config(), BERLIN))
+    timer.run_until(at("2026-11-30 11:00"), controller)
+    assert len(controller._notifier.shown) == 2
