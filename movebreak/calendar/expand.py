@@ -8,6 +8,7 @@ that names the file (or redacted URL) and the event's UID.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import warnings
@@ -18,6 +19,7 @@ from typing import Any
 
 from movebreak.core.meetings import (
     Attendee,
+    Classification,
     ClassifierConfig,
     Conference,
     EventFacts,
@@ -41,6 +43,27 @@ _VIDEO_PROPERTIES = (
 _TZ_SUFFIX = re.compile(r"\s*(\d+|\(\d+\))$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
+# Bounds that keep one hostile event from costing the whole load (issue 14, section 2).
+#: Occurrences one series may give in a load's window; more are dropped with a warning.
+MAX_PER_SERIES = 500
+#: Occurrences one load may give across all its documents.
+MAX_PER_LOAD = 5_000
+#: A series repeating more often than this is rejected: no meeting repeats every second.
+MIN_REPEAT_SECONDS = 60
+#: Steps from a series' first occurrence to the window, beyond which it is rejected:
+#: expanding ``FREQ=MINUTELY`` from 2015 walks millions of instants to reach today.
+MAX_STEPS_TO_WINDOW = 200_000
+#: A TZID longer than this is no zone name (the longest IANA name has 32 characters).
+MAX_TZID = 200
+#: Characters of each text the classifier reads: its regexes then cost a bounded time.
+TEXT_LIMITS = {"SUMMARY": 500, "LOCATION": 1_000, "URL": 2_000, "DESCRIPTION": 8_000,
+               "X-ALT-DESC": 16_000}
+#: Lines of a plain description are cut at this length (a join URL is far shorter).
+MAX_LINE = 2_000
+MAX_ATTENDEES = 500
+_FREQ_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3_600, "DAILY": 86_400,
+                 "WEEKLY": 604_800, "MONTHLY": 28 * 86_400, "YEARLY": 365 * 86_400}
+
 
 @dataclass(frozen=True)
 class Document:
@@ -57,8 +80,13 @@ def expand_document(
     end: datetime,
     tz: tzinfo,
     config: ClassifierConfig,
+    budget: int = MAX_PER_LOAD,
 ) -> tuple[list[Occurrence], list[CalendarWarning]]:
-    """Occurrences of ``doc`` overlapping ``[start, end)``, classified, plus warnings."""
+    """Occurrences of ``doc`` overlapping ``[start, end)``, classified, plus warnings.
+
+    At most ``budget`` occurrences (and :data:`MAX_PER_SERIES` per series) come back;
+    what is dropped is reported, naming the event.
+    """
     notes = [CalendarWarning(doc.where, msg, uid) for msg, uid in doc.split.problems]
     lo = start.astimezone(UTC).replace(tzinfo=None)
     hi = end.astimezone(UTC).replace(tzinfo=None)
@@ -68,7 +96,7 @@ def expand_document(
     with warnings.catch_warnings():
         # icalendar warns (GloballyUniqueTZIDGuessed, ...) for things we handle or report.
         warnings.simplefilter("ignore")
-        return _expand(doc, blocks, start, end, tz, config, notes)
+        return _expand(doc, blocks, start, end, tz, config, notes, budget)
 
 
 def _expand(
@@ -79,6 +107,7 @@ def _expand(
     tz: tzinfo,
     config: ClassifierConfig,
     notes: list[CalendarWarning],
+    budget: int,
 ) -> tuple[list[Occurrence], list[CalendarWarning]]:
     import icalendar
     import recurring_ical_events
@@ -92,14 +121,21 @@ def _expand(
     if _EMAIL.match(owner) and normalise_address(owner) not in config.me:
         # Google names a person's own calendar after their address: a free "me".
         config = replace(config, me=config.me | {normalise_address(owner)})
+    rejected = _rejected_series(blocks, start.astimezone(UTC).replace(tzinfo=None))
+    for uid, why in rejected.items():
+        warn(f"skipped a series: {why}", uid)
+    blocks = [b for b in blocks if b.uid not in rejected]
     defined = _add_timezones(icalendar, calendar, doc.split.timezones, blocks, warn)
     rename, unknown = _resolve_tzids(icalendar, blocks, defined)
     for tzid in sorted(unknown):
-        warn(f"unknown time zone {tzid!r}: its times are read as local time")
+        warn(f"unknown time zone {_short(repr(tzid), 80)}: its times are read as local time")
     parsed: dict[str, list[Any]] = {}
     for block in blocks:
         text = block.text
         for old, new in rename.items():
+            if not new:  # no zone could have this name: drop it, the times become local
+                text = text.replace(f';TZID="{old}"', "").replace(f";TZID={old}", "")
+                continue
             text = text.replace(f'TZID="{old}"', f"TZID={new}")
             text = text.replace(f"TZID={old}", f"TZID={new}")
         try:
@@ -121,20 +157,86 @@ def _expand(
     recurring = {uid for uid, blocks_ in _group(blocks).items() if _is_series(blocks_)}
     result: list[Occurrence] = []
     seen: set[tuple[str, str | None, datetime]] = set()
+    verdicts: dict[EventFacts, Classification] = {}  # a series' occurrences share their text
     for series in all_series:
         uid = str(series.uid)
+        if len(result) >= budget:
+            warn(f"not read: this load already has {budget} occurrences", uid)
+            continue
+        found: list[Occurrence] = []
         try:
-            occurrences = list(series.between(start.astimezone(tz), end.astimezone(tz)))
-            for occurrence in occurrences:
+            span = series.between(start.astimezone(tz), end.astimezone(tz))
+            for occurrence in itertools.islice(span, MAX_PER_SERIES + 1):
                 item = _occurrence(occurrence.as_component(False), uid, uid in recurring,
-                                   doc.source, tz, config)
+                                   doc.source, tz, config, verdicts)
                 key = (item.uid, item.recurrence_id, item.start)
                 if item.end > start and item.start < end and key not in seen:
                     seen.add(key)
-                    result.append(item)
+                    found.append(item)
         except Exception as error:
             warn(f"skipped an event that cannot be expanded: {_short(error)}", uid)
+            continue
+        limit = min(MAX_PER_SERIES, budget - len(result))
+        if len(found) > limit:
+            warn(f"repeats more than {limit} times in the window: only the first {limit} "
+                 "are read", uid)
+            found = found[:limit]
+        result.extend(found)
     return result, notes
+
+
+def _rule_parts(block: Block) -> list[dict[str, str]]:
+    """The RRULEs of an event block as {PART: value}, upper-cased."""
+    rules = []
+    for line in block.text.split("\r\n"):
+        if line[:6].upper() in ("RRULE:", "RRULE;"):
+            value = line.split(":", 1)[1] if ":" in line else ""
+            parts = (p.partition("=") for p in value.upper().split(";") if p)
+            rules.append({k.strip(): v.strip() for k, _, v in parts})
+    return rules
+
+
+def _rule_problem(block: Block, lo: datetime) -> str | None:
+    """Why an RRULE of ``block`` is rejected (None: it may be expanded).
+
+    ``INTERVAL`` below 1 never advances; a repeat shorter than a minute is no meeting
+    and floods the app; a rule whose first occurrence lies so far back that reaching
+    ``lo`` takes more than :data:`MAX_STEPS_TO_WINDOW` steps costs minutes per load.
+    """
+    for rule in _rule_parts(block):
+        freq = rule.get("FREQ", "")
+        raw = rule.get("INTERVAL", "1") or "1"
+        try:
+            interval = int(raw)
+        except ValueError:
+            return f"RRULE has INTERVAL={_short(raw, 20)}, which is not a number"
+        if interval < 1:
+            return f"RRULE has INTERVAL={interval}; it must be 1 or more"
+        step = _FREQ_SECONDS.get(freq)
+        if step is None:
+            continue  # icalendar reports an unknown FREQ for this event alone
+        every = step * interval
+        many_seconds = len([s for s in rule.get("BYSECOND", "").split(",") if s]) > 1
+        if every < MIN_REPEAT_SECONDS or (freq in ("SECONDLY", "MINUTELY") and many_seconds):
+            return (f"RRULE FREQ={freq};INTERVAL={interval} repeats more often than once a "
+                    "minute")
+        if block.start is not None and lo > block.start:
+            steps = (lo - block.start).total_seconds() / every
+            if steps > MAX_STEPS_TO_WINDOW:
+                return (f"RRULE FREQ={freq} from {block.start:%Y-%m-%d} needs {steps:,.0f} "
+                        f"steps to reach today (at most {MAX_STEPS_TO_WINDOW:,})")
+    return None
+
+
+def _rejected_series(blocks: list[Block], lo: datetime) -> dict[str, str]:
+    """UID -> why, for every series with a rule that cannot be expanded safely."""
+    rejected: dict[str, str] = {}
+    for block in blocks:
+        if block.rrule and block.uid not in rejected:
+            why = _rule_problem(block, lo)
+            if why is not None:
+                rejected[block.uid] = why
+    return rejected
 
 
 def _has_start(component: Any) -> bool:
@@ -167,10 +269,10 @@ def _collect_series(
     return result
 
 
-def _short(error: object) -> str:
+def _short(error: object, limit: int = 160) -> str:
     text = str(error) or type(error).__name__
-    text = " ".join(text.split())
-    return text if len(text) <= 160 else text[:157] + "..."
+    text = " ".join(text[: limit * 4].split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _group(blocks: Iterable[Block]) -> dict[str, list[Block]]:
@@ -221,15 +323,25 @@ def _resolve_tzids(
 
     rename: dict[str, str] = {}
     unknown: set[str] = set()
+    def zone(name: str) -> Any:
+        if len(name) > MAX_TZID:
+            return None
+        try:  # a 5,000-character name made the zone lookup raise "File name too long"
+            return tzp.timezone(name)
+        except Exception:
+            return None
+
     for tzid in {t for b in blocks for t in b.tzids} - defined:
-        if tzp.timezone(tzid) is not None:
+        if zone(tzid) is not None:
             continue
         stripped = _TZ_SUFFIX.sub("", tzid).strip()
-        found = tzp.timezone(stripped) if stripped and stripped != tzid else None
+        found = zone(stripped) if stripped and stripped != tzid else None
         if found is not None and getattr(found, "key", None):
             rename[tzid] = found.key
         else:
             unknown.add(tzid)
+            if len(tzid) > MAX_TZID:
+                rename[tzid] = ""
     return rename, unknown
 
 
@@ -240,7 +352,8 @@ def _as_local(value: date | datetime, tz: tzinfo) -> datetime:
 
 
 def _occurrence(
-    component: Any, uid: str, in_series: bool, source: str, tz: tzinfo, config: ClassifierConfig
+    component: Any, uid: str, in_series: bool, source: str, tz: tzinfo, config: ClassifierConfig,
+    verdicts: dict[EventFacts, Classification] | None = None,
 ) -> Occurrence:
     start_value = component["DTSTART"].dt
     all_day = not isinstance(start_value, datetime)
@@ -257,7 +370,11 @@ def _occurrence(
         rid_all_day = not isinstance(rid, datetime)
         recurrence_id = rid.isoformat() if rid_all_day else _as_local(rid, tz).isoformat()
     facts = extract_facts(component, source, all_day)
-    verdict = classify(facts, config)
+    verdict = verdicts.get(facts) if verdicts is not None else None
+    if verdict is None:
+        verdict = classify(facts, config)
+        if verdicts is not None:
+            verdicts[facts] = verdict
     return Occurrence(
         uid=uid,
         recurrence_id=recurrence_id,
@@ -281,7 +398,22 @@ def _values(component: Any, name: str) -> list[Any]:
 
 def _text(component: Any, name: str) -> str:
     values = _values(component, name)
-    return "\n".join(str(v) for v in values if v is not None).strip()
+    return bound_text("\n".join(str(v) for v in values if v is not None).strip(), name)
+
+
+def bound_text(text: str, name: str) -> str:
+    """``text`` cut to what the classifier may read of property ``name``.
+
+    The classifier runs regexes over these texts; bounded input bounds their time
+    (a 120 KB description of nested parentheses took 90 s unbounded).
+    """
+    limit = TEXT_LIMITS.get(name)
+    if limit is None:
+        return text
+    text = text[:limit]
+    if name == "DESCRIPTION" and len(text) > MAX_LINE:
+        text = "\n".join(line[:MAX_LINE] for line in text.split("\n"))
+    return text
 
 
 def _param(value: Any, name: str) -> str:
@@ -303,7 +435,7 @@ def extract_facts(component: Any, source: str, all_day: bool) -> EventFacts:
     html = ""
     for value in _values(component, "X-ALT-DESC"):
         if "html" in _param(value, "FMTTYPE").lower():
-            html = str(value)
+            html = bound_text(str(value), "X-ALT-DESC")
     attendees = tuple(
         Attendee(
             address=normalise_address(str(value)),
@@ -311,7 +443,7 @@ def extract_facts(component: Any, source: str, all_day: bool) -> EventFacts:
             cutype=_param(value, "CUTYPE").upper(),
             name=_param(value, "CN"),
         )
-        for value in _values(component, "ATTENDEE")
+        for value in _values(component, "ATTENDEE")[:MAX_ATTENDEES]
     )
     categories: list[str] = []
     for value in _values(component, "CATEGORIES"):

@@ -91,7 +91,10 @@ def _parse_duration(value: str) -> timedelta | None:
     if not match or not any(match.groups()[1:]):
         return None
     weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups()[1:])
-    delta = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        delta = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:  # "P999999999D": not a length this scan can use; icalendar decides
+        return None
     return -delta if match.group(1) == "-" else delta
 
 
@@ -136,7 +139,10 @@ def _scan_event(lines: list[str]) -> Block:
             override = True
     if end is None and start is not None:
         if duration is not None:
-            end = start + duration
+            try:
+                end = start + duration
+            except OverflowError:
+                end = None  # unknown means "keep": the expansion reports it, for this event only
         else:
             end = start + (timedelta(days=1) if start_is_date else timedelta(0))
     text = "\r\n".join(lines)
@@ -257,6 +263,9 @@ def _may_occur(block: Block, lo: datetime, hi: datetime) -> bool:
             return False
         if block.until is not None and block.start is not None and block.end is not None:
             length = max(block.end - block.start, timedelta(0))
-            return block.until + length + timedelta(days=1) >= lo
+            try:
+                return block.until + length + timedelta(days=1) >= lo
+            except OverflowError:  # UNTIL=9999-12-31: runs to the end of time, so it may occur
+                return True
         return True
     return _overlaps(block, lo, hi)
