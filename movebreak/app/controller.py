@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 # While a routine runs the tray ring is redrawn this often at most.
 PROGRESS_REFRESH = timedelta(seconds=20)
+# How long quitting waits for the lock before it goes on without it.
+SHUTDOWN_WAIT = 5.0
 
 EventSink = Callable[[Event], None]
 
@@ -98,10 +100,20 @@ class Controller:
     def engine_tz(self) -> tzinfo:
         return self._engine.tz
 
-    def shutdown(self) -> None:
-        """Quitting: close the timer window; a running routine is picked up as interrupted."""
-        with self._lock:
+    def shutdown(self, wait: float = SHUTDOWN_WAIT) -> None:
+        """Quitting: close the timer window; a running routine is picked up as interrupted.
+
+        Waits at most ``wait`` seconds for the lock: a thread stuck inside it must not
+        keep the app from quitting (the window is closed all the same).
+        """
+        got = self._lock.acquire(timeout=wait)
+        if not got:
+            log.warning("quitting without the controller's lock: it was held over %.0f s", wait)
+        try:
             self._display.close()
+        finally:
+            if got:
+                self._lock.release()
 
     @property
     def guided(self) -> GuidedRoutine | None:

@@ -13,6 +13,7 @@ for prompts:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,20 +55,69 @@ def current(meetings: Iterable[Meeting], moment: datetime) -> Meeting | None:
     return found[0] if found else None
 
 
+@dataclass(frozen=True)
+class _Index:
+    """Busy time merged into sorted disjoint intervals, and audio calls by start.
+
+    Built once per meetings tuple (see :func:`_index`): the lookups below are then
+    logarithmic. They used to scan every meeting once per meeting they stepped over,
+    quadratic in back-to-back meetings, under the controller's lock.
+    """
+
+    busy_starts: tuple[datetime, ...]
+    busy_ends: tuple[datetime, ...]
+    audio_starts: tuple[datetime, ...]
+    audio_longest: tuple[Meeting, ...]  # of the calls started so far, the one ending last
+
+
+def _build(meetings: tuple[Meeting, ...]) -> _Index:
+    starts: list[datetime] = []
+    ends: list[datetime] = []
+    for m in sorted((m for m in meetings if m.kind in BUSY and m.end > m.start),
+                    key=lambda m: m.start):
+        if ends and m.start <= ends[-1]:  # touching counts: back-to-back meetings hold on
+            ends[-1] = max(ends[-1], m.end)
+        else:
+            starts.append(m.start)
+            ends.append(m.end)
+    calls = sorted((m for m in meetings if m.kind is MeetingKind.AUDIO and m.end > m.start),
+                   key=lambda m: m.start)
+    longest: list[Meeting] = []
+    for call in calls:
+        longest.append(call if not longest or call.end > longest[-1].end else longest[-1])
+    return _Index(tuple(starts), tuple(ends), tuple(c.start for c in calls), tuple(longest))
+
+
+_last: tuple[tuple[Meeting, ...], _Index] | None = None
+
+
+def _index(meetings: tuple[Meeting, ...]) -> _Index:
+    """The index of ``meetings``, rebuilt only when a different tuple comes (one per load)."""
+    global _last
+    last = _last
+    if last is not None and last[0] is meetings:
+        return last[1]
+    built = _build(meetings)
+    _last = (meetings, built)  # one assignment: a racing thread sees the old or the new pair
+    return built
+
+
 def after_busy(meetings: tuple[Meeting, ...], moment: datetime) -> datetime:
     """``moment``, or the end of the video / in-person meetings it falls into."""
-    for _ in range(len(meetings) + 1):
-        blocking = [m for m in meetings if m.kind in BUSY and m.covers(moment)]
-        if not blocking:
-            return moment
-        moment = max(m.end for m in blocking)
+    index = _index(meetings)
+    i = bisect_right(index.busy_starts, moment) - 1
+    if i >= 0 and moment < index.busy_ends[i]:
+        return index.busy_ends[i]
     return moment
 
 
 def audio_call_at(meetings: tuple[Meeting, ...], moment: datetime) -> Meeting | None:
-    """The audio-only call going on at ``moment``, if any."""
-    calls = [m for m in meetings if m.kind is MeetingKind.AUDIO and m.covers(moment)]
-    return max(calls, key=lambda m: m.end) if calls else None
+    """The audio-only call going on at ``moment`` (the one ending last), if any."""
+    index = _index(meetings)
+    i = bisect_right(index.audio_starts, moment) - 1
+    if i >= 0 and moment < index.audio_longest[i].end:
+        return index.audio_longest[i]
+    return None
 
 
 def stand_cues(meetings: Iterable[Meeting], reminder: timedelta | None) -> Iterator[StandCue]:
@@ -88,5 +138,25 @@ def stand_cues(meetings: Iterable[Meeting], reminder: timedelta | None) -> Itera
 def next_stand_cue(
     meetings: tuple[Meeting, ...], reminder: timedelta | None, after: datetime
 ) -> StandCue | None:
-    """The first stand prompt strictly after ``after``."""
-    return next((c for c in stand_cues(meetings, reminder) if c.at > after), None)
+    """The first stand prompt strictly after ``after``.
+
+    Computed per call, not listed: a call with a huge DURATION would otherwise list a
+    reminder every 20 minutes for years.
+    """
+    best: StandCue | None = None
+    for meeting in meetings:
+        if meeting.kind is not MeetingKind.AUDIO:
+            continue
+        if meeting.start > after:
+            cue = StandCue(meeting.start, meeting, False)
+        elif reminder and meeting.reminders and reminder > timedelta(0):
+            steps = (after - meeting.start) // reminder + 1
+            moment = meeting.start + reminder * steps
+            if moment >= meeting.end - _REMINDER_MARGIN:
+                continue
+            cue = StandCue(moment, meeting, True)
+        else:
+            continue
+        if best is None or cue.at < best.at:
+            best = cue
+    return best

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from movebreak.config.loader import default_config
+from movebreak.core import agenda
 from movebreak.core.agenda import Meeting
 from movebreak.core.engine import Engine, Outcome
 from movebreak.core.meetings import MeetingKind
@@ -113,3 +114,44 @@ def test_meeting_reminder_interval_is_configurable_and_can_be_off():
         p.at.astimezone(BERLIN).strftime("%H:%M") for p in plan if p.source is Source.MEETING
     ] == ["11:00"]
     assert timedelta(minutes=20) == default_config().calendar.audio_reminder
+
+
+def _naive_after_busy(meetings, moment):
+    for _ in range(len(meetings) + 1):
+        blocking = [m for m in meetings if m.kind in agenda.BUSY and m.covers(moment)]
+        if not blocking:
+            return moment
+        moment = max(m.end for m in blocking)
+    return moment
+
+
+def _naive_audio(meetings, moment):
+    calls = [m for m in meetings if m.kind is MeetingKind.AUDIO and m.covers(moment)]
+    return max(calls, key=lambda m: m.end).end if calls else None
+
+
+def _naive_cue(meetings, reminder, after):
+    return next((c.at for c in agenda.stand_cues(meetings, reminder) if c.at > after), None)
+
+
+def test_the_merged_busy_index_answers_as_the_plain_scan_did():
+    """The index built once per load agrees with the scan it replaced, on random days."""
+    import random
+    from datetime import UTC
+
+    rng = random.Random(14)
+    base = datetime(2026, 3, 10, 8, tzinfo=UTC)
+    kinds = [MeetingKind.VIDEO, MeetingKind.IN_PERSON, MeetingKind.AUDIO]
+    for _ in range(60):
+        meetings = tuple(
+            agenda.Meeting(start, start + timedelta(minutes=rng.choice([0, 5, 15, 30, 60, 90])),
+                           rng.choice(kinds))
+            for start in (base + timedelta(minutes=5 * rng.randrange(0, 100))
+                          for _ in range(rng.randrange(0, 25))))
+        for step in range(0, 600, 5):
+            moment = base + timedelta(minutes=step)
+            assert agenda.after_busy(meetings, moment) == _naive_after_busy(meetings, moment)
+            call = agenda.audio_call_at(meetings, moment)
+            assert (call.end if call else None) == _naive_audio(meetings, moment)
+            cue = agenda.next_stand_cue(meetings, timedelta(minutes=20), moment)
+            assert (cue.at if cue else None) == _naive_cue(meetings, timedelta(minutes=20), moment)

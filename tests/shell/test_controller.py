@@ -156,3 +156,28 @@ def test_bad_config_keeps_the_last_good_one_and_says_where(rig):
     [notice] = notifier.shown
     assert "c.toml:2: reset.every" in notice.body
     assert timer.when == at("2026-11-30 10:20")
+
+
+def test_quitting_does_not_wait_forever_on_a_lock_another_thread_holds(rig):
+    """Issue 14: a thread stuck under the lock (a huge calendar) kept Quit and SIGTERM waiting."""
+    import threading
+
+    controller = rig[0]
+    held, release = threading.Event(), threading.Event()
+
+    def stuck() -> None:
+        with controller._lock:
+            held.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=stuck, daemon=True)
+    thread.start()
+    held.wait(5)
+    try:
+        done = threading.Event()
+        threading.Thread(target=lambda: (controller.shutdown(wait=0.2), done.set()),
+                         daemon=True).start()
+        assert done.wait(10), "shutdown still waits on the lock"
+    finally:
+        release.set()
+        thread.join(5)
