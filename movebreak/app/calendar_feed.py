@@ -3,7 +3,8 @@
 Loading runs in a short-lived child process (``calendar.worker``), so the tray app
 never holds icalendar or httpx in memory; it runs on the scheduler's worker thread,
 never on the path to the icon. A failed load keeps the meetings from the last good
-one: a flaky network must not make the app forget a call.
+one, and a source that cannot be read this time (a feed down, a file too big or
+half-written) keeps its own last good meetings while the others are refreshed.
 """
 
 from __future__ import annotations
@@ -28,13 +29,33 @@ WORKER_FAILED = "calendar worker"
 Loader = Callable[..., LoadResult]
 
 
-def meetings_from(result: LoadResult) -> tuple[Meeting, ...]:
-    """The occurrences that matter for prompts (timed, and a real meeting)."""
+def meetings_from(result: LoadResult, source: str | None = None) -> tuple[Meeting, ...]:
+    """The occurrences that matter for prompts (timed, and a real meeting), of ``source``
+    only when one is named."""
     return tuple(
         Meeting(o.start, o.end, o.kind, o.summary)
         for o in result.occurrences
         if o.kind is not MeetingKind.NONE and not o.all_day
+        and (source is None or o.source == source)
     )
+
+
+def failed_sources(settings: CalendarSettings, result: LoadResult) -> set[str]:
+    """Names of the sources that gave nothing this time because they could not be read.
+
+    A source failed when it brought no occurrence at all and a warning not about one
+    event names it (its file, a file in its folder, or its feed).
+    """
+    read = {o.source for o in result.occurrences}
+    failed = set()
+    for source in settings.sources:
+        if source.name in read:
+            continue
+        where = source.where
+        if any(w.uid is None and (w.where == where or w.where.startswith(where + "/"))
+               for w in result.warnings):
+            failed.add(source.name)
+    return failed
 
 
 def _load_in_child(
@@ -63,10 +84,12 @@ class CalendarFeed:
         self._on_meetings = on_meetings
         self._loader = loader
         self.last: tuple[Meeting, ...] = ()
+        self._by_source: dict[str, tuple[Meeting, ...]] = {}  # last good meetings of each
         self._child: Any = None  # the worker of a load in progress
 
     def refresh(self, settings: CalendarSettings, tz: tzinfo, now: datetime) -> None:
         if not settings.sources:
+            self._by_source = {}
             if self.last:
                 self.last = ()
                 self._on_meetings(())
@@ -80,7 +103,18 @@ class CalendarFeed:
         if any(w.where == WORKER_FAILED for w in result.warnings):
             log.warning("calendar: keeping the last good meetings (%d)", len(self.last))
             return
-        meetings = meetings_from(result)
+        failed = failed_sources(settings, result)
+        by_source = {}
+        for source in settings.sources:
+            if source.name in failed and source.name in self._by_source:
+                log.warning("calendar: %s could not be read: keeping its last good meetings "
+                            "(%d)", source.where, len(self._by_source[source.name]))
+                by_source[source.name] = self._by_source[source.name]
+            else:
+                by_source[source.name] = meetings_from(result, source.name)
+        self._by_source = by_source
+        meetings = tuple(sorted({m for found in by_source.values() for m in found},
+                                key=lambda m: (m.start, m.end, m.title)))
         log.info(
             "calendar: %d occurrences, %d meetings that matter for prompts",
             len(result.occurrences),

@@ -7,6 +7,7 @@ only the small JSON answer. The request is JSON on stdin, the answer JSON on std
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -20,6 +21,14 @@ from movebreak.process import module_command, module_env
 
 from .models import CalendarWarning, LoadResult
 from .settings import CalendarSettings, parse_calendar_settings
+
+#: Address space the worker may use: a normal load needs under 150 MB; a runaway
+#: expansion used to grow ~28 MB/s to gigabytes before the deadline killed it.
+MEMORY_LIMIT = 768 * 2**20
+#: CPU seconds the worker may use (a week of a five-year calendar takes under 1 s).
+CPU_LIMIT = 30
+#: Wall-clock seconds the app waits for a load (network included) before ending it.
+DEADLINE = 45.0
 
 
 def _tz_name(tz: tzinfo) -> str:
@@ -78,7 +87,7 @@ def load_in_subprocess(
     tz: tzinfo,
     *,
     now: datetime | None = None,
-    timeout: float = 120.0,
+    timeout: float = DEADLINE,
     on_start: Callable[[subprocess.Popen[str]], None] | None = None,
 ) -> LoadResult:
     """:func:`~movebreak.calendar.load.load_occurrences` in a child process.
@@ -102,12 +111,33 @@ def load_in_subprocess(
         return LoadResult((), (CalendarWarning("calendar worker", f"did not finish: {error}"),))
     if child.returncode != 0:
         tail = (stderr.strip().splitlines() or ["no output"])[-1]
+        if child.returncode < 0:  # SIGXCPU: the CPU limit; SIGKILL: memory, or the deadline
+            tail = f"ended by signal {-child.returncode} ({tail})"
         return LoadResult((), (CalendarWarning("calendar worker", f"failed: {tail}"),))
     return LoadResult.from_json(stdout, tz)
 
 
+def limit_resources(memory: int = MEMORY_LIMIT, cpu: int = CPU_LIMIT) -> None:
+    """Cap this process's memory and CPU time: a hostile calendar ends the worker, not the
+    machine (the app keeps its last good meetings). Lowering our own limits needs no rights."""
+    try:
+        import resource
+    except ImportError:  # not POSIX: the deadline still applies
+        return
+    for name, value in (("RLIMIT_AS", memory), ("RLIMIT_CPU", cpu)):
+        kind = getattr(resource, name, None)
+        if kind is None:
+            continue
+        _soft, hard = resource.getrlimit(kind)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(kind, (value, hard))
+
+
 def main() -> int:
     """Entry point of ``python -m movebreak.calendar``."""
+    limit_resources()
     request = json.loads(sys.stdin.read())
     result = handle_request(request)
     sys.stdout.write(result.to_json())
