@@ -99,7 +99,7 @@ class CalendarFeed:
                               self._started)
         self._child = None
         for warning in result.warnings:
-            log.warning("calendar: %s: %s", warning.where, warning.message)
+            log.warning("calendar: %s", warning)  # names the event, when it is one
         if any(w.where == WORKER_FAILED for w in result.warnings):
             log.warning("calendar: keeping the last good meetings (%d)", len(self.last))
             return
