@@ -11,6 +11,11 @@ bodies, 30 recurring series with exceptions), then measures:
 - for comparison, icalendar parsing the whole file, which the loader avoids.
 
 Run: ``.venv/bin/python bench/calendar_load.py``. Target: a week in under 1 s.
+
+``--hostile`` measures the hostile calendars of issue 14 instead (the files the tests
+use, ``tests/calendar/hostile.py``), each loaded in a fresh child process so that its
+time and peak memory are its own, plus the busy-time lookups over 170,000
+back-to-back meetings (what a FREQ=SECONDLY series used to hand the app).
 """
 
 from __future__ import annotations
@@ -169,5 +174,67 @@ def main() -> None:
         print(f"{name:<{width}}  {seconds:8.3f}  {note}")
 
 
+def hostile_one(name: str) -> None:
+    """Child: load one hostile file for today and print seconds, peak RSS, counts."""
+    import json
+    import resource
+
+    from tests.calendar.hostile import calendar, huge_calendar
+
+    day = datetime(2026, 3, 10, tzinfo=UTC)
+    with tempfile.TemporaryDirectory() as temp:
+        path = Path(temp) / f"{name}.ics"
+        path.write_bytes(huge_calendar(day.date()) if name == "66-MB-file" else
+                         calendar(name, day.date()))
+        settings = CalendarSettings(sources=(SourceSettings("h", path=path),))
+        seconds, result = timed(
+            lambda: load_occurrences(settings, None, day, day + timedelta(days=2), UTC))
+    good = sum(1 for o in result.occurrences  # type: ignore[attr-defined]
+               if o.uid.startswith(("video-", "audio-")))
+    print(json.dumps({"seconds": seconds, "rss_mb": resource.getrusage(
+        resource.RUSAGE_SELF).ru_maxrss / 1024, "occurrences": len(result.occurrences),  # type: ignore[attr-defined]
+        "good": good, "warnings": len(result.warnings)}))  # type: ignore[attr-defined]
+
+
+def hostile() -> None:
+    import json
+    import subprocess
+
+    from tests.calendar.hostile import HOSTILE
+
+    print(f"{'hostile file (2-day window)':<24} {'seconds':>8} {'peak MB':>8} "
+          f"{'occurr.':>8} {'good/2':>6} warnings")
+    for name in [*HOSTILE, "66-MB-file"]:
+        began = time.monotonic()
+        try:
+            done = subprocess.run([sys.executable, __file__, "--one", name], capture_output=True,
+                                  text=True, timeout=150, check=True)
+            row = json.loads(done.stdout)
+            print(f"{name:<24} {row['seconds']:8.2f} {row['rss_mb']:8.0f} "
+                  f"{row['occurrences']:8d} {row['good']:6d} {row['warnings']}")
+        except subprocess.TimeoutExpired:
+            print(f"{name:<24} {time.monotonic() - began:8.0f}  killed at the 150 s limit")
+        except subprocess.CalledProcessError as error:
+            print(f"{name:<24} failed: {(error.stderr.strip().splitlines() or ['?'])[-1]}")
+
+    from movebreak.core import agenda
+    from movebreak.core.agenda import Meeting
+    from movebreak.core.meeting_facts import MeetingKind
+
+    start = datetime(2026, 3, 10, tzinfo=UTC)
+    meetings = tuple(Meeting(start + timedelta(seconds=i), start + timedelta(seconds=i + 1),
+                             MeetingKind.VIDEO) for i in range(170_000))
+    seconds, _ = timed(lambda: agenda.after_busy(meetings, start))
+    again, _ = timed(lambda: [agenda.after_busy(meetings, start + timedelta(seconds=i))
+                              for i in range(1000)])
+    print(f"after_busy over 170,000 back-to-back meetings: first {seconds:.3f} s (index "
+          f"built), then {again / 1000 * 1e6:.1f} us per lookup")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--one"]:
+        hostile_one(sys.argv[2])
+    elif sys.argv[1:2] == ["--hostile"]:
+        hostile()
+    else:
+        main()
