@@ -459,6 +459,8 @@ class GnomeDesktop:
             "NO_AT_BRIDGE": "1",
             "GTK_A11Y": "none",
         }
+        if os.environ.get("PYTHONPATH"):  # to run the apps from another source tree
+            self._env["PYTHONPATH"] = os.environ["PYTHONPATH"]
 
     @staticmethod
     def home_env(root: Path) -> dict[str, str]:
@@ -642,7 +644,9 @@ class GnomeDesktop:
             if still_running(proc.info):
                 found.append(proc.info)
                 found.extend(descendants(proc.info.pid))
-        return sorted({p.pid: p for p in found}.values(), key=lambda p: p.pid)
+        # Read again: what was recorded at the spawn may predate nsenter's exec.
+        fresh = (read_proc(p.pid) for p in {p.pid: p for p in found}.values())
+        return sorted((p for p in fresh if p is not None and p.alive), key=lambda p: p.pid)
 
     # ---------------------------------------------------------------- D-Bus
 
@@ -724,14 +728,19 @@ class GnomeDesktop:
         self.call(item.service, menu_path, "com.canonical.dbusmenu", "Event", "isvu",
                   (item_id, "clicked", ("i", 0), int(time.time()) & 0xFFFFFFFF))
 
-    def panel_icon(self, item: SniItem) -> tuple[int, int, int, int] | None:
+    def panel_icon(self, item: SniItem | None) -> tuple[int, int, int, int] | None:
         """Where the extension shows ``item`` in the top bar: (x, y, width, height), or None.
 
-        The extension adds one panel button per item, keyed by its bus name and path.
+        The extension adds one panel button per item, keyed by its bus name and path;
+        ``None`` asks for its first *legacy* (XEmbed) tray icon instead.
         """
-        key = f"appindicator-{item.service}@{item.path}"
+        if item is None:
+            key = "Object.keys(imports.ui.main.panel.statusArea)" \
+                ".find(k => k.startsWith('appindicator-legacy:'))"
+        else:
+            key = json.dumps(f"appindicator-{item.service}@{item.path}")
         box = self.js(f"""(() => {{
-          const b = imports.ui.main.panel.statusArea[{json.dumps(key)}];
+          const b = imports.ui.main.panel.statusArea[{key}];
           if (!b || !b.visible || !b.mapped) return null;
           const [x, y] = b.get_transformed_position();
           const [w, h] = b.get_transformed_size();
@@ -798,6 +807,13 @@ class GnomeDesktop:
             raise DesktopError(f"gsettings {' '.join(args)}: {done.stderr.strip()}")
         return done.stdout.strip()
 
+    def set_appindicator_extension(self, on: bool) -> None:
+        """Enable or disable "Ubuntu AppIndicators" (the SNI watcher and the XEmbed tray)."""
+        uuids = [APPINDICATOR_UUID, UNSAFE_UUID] if on else [UNSAFE_UUID]
+        self.gsettings("set", "org.gnome.shell", "enabled-extensions", repr(uuids))
+        wait_until(lambda: (self.name_owner(WATCHER) is not None) is on, 10,
+                   f"the StatusNotifierWatcher to {'appear' if on else 'go away'}")
+
     def set_do_not_disturb(self, on: bool) -> None:
         """GNOME's Do Not Disturb is ``show-banners`` false; wait until the shell follows."""
         self.gsettings("set", "org.gnome.desktop.notifications", "show-banners",
@@ -850,6 +866,11 @@ class GnomeDesktop:
     def shell_notifications(self) -> list[dict[str, Any]]:
         """What the shell holds in ``Main.messageTray`` now: id, title, action labels."""
         return self.js(_SHELL_NOTIFICATIONS_JS)
+
+    def banner_box(self, notification_id: int) -> tuple[int, int, int, int] | None:
+        """Where the shell shows notification ``notification_id``'s banner, if it does now."""
+        box = self.js(_BANNER_JS % {"id": int(notification_id)})
+        return tuple(box) if box else None  # type: ignore[return-value]
 
     def press_action(self, notification_id: int, key: str, timeout: float = 5.0) -> str:
         """Press a notification's button as a person would; return how it was pressed.
@@ -955,6 +976,17 @@ def walk_menu(root: MenuItem) -> list[MenuItem]:
         found.extend(walk_menu(child))
     return found
 
+
+_BANNER_JS = """(() => {
+  const Main = imports.ui.main;
+  const ndata = Main.notificationDaemon._fdoNotificationDaemon._notifications[%(id)d];
+  const tray = Main.messageTray, banner = tray._banner;
+  if (!ndata || !banner || banner.notification !== ndata.notification || !tray.visible)
+    return null;
+  const [x, y] = banner.get_transformed_position();
+  const [w, h] = banner.get_transformed_size();
+  return y >= 0 && w > 0 && h > 0 ? [x, y, w, h].map(Math.round) : null;
+})()"""
 
 _WINDOWS_JS = """global.get_window_actors().map(a => a.meta_window).map(w => {
   const r = w.get_frame_rect();
