@@ -428,7 +428,6 @@ class GnomeDesktop:
         (self.tmp / "session.conf").write_text(
             SESSION_BUS_CONF.format(socket=run / "bus", services=self.tmp / "services"))
         (self.tmp / "system.conf").write_text(SYSTEM_BUS_CONF)
-        (self.tmp / "holder.sh").write_text(HOLDER_SCRIPT)
         for service in Path("/usr/share/dbus-1/services").glob("*.service"):
             if not service.stem.startswith(_SERVICE_DENY):
                 shutil.copy(service, self.tmp / "services" / service.name)
@@ -482,12 +481,13 @@ class GnomeDesktop:
             return ""
 
     def _start_namespace(self) -> None:
-        popen = subprocess.Popen(
-            ["unshare", "-m", "-n", "--propagation", "private", "--", "sh", "-c",
-             HOLDER_SCRIPT, "holder", str(self.tmp)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=self._log("holder").open("wb"), preexec_fn=_die_with_parent,
-        )
+        with self._log("holder").open("wb") as log:
+            popen = subprocess.Popen(
+                ["unshare", "-m", "-n", "--propagation", "private", "--", "sh", "-c",
+                 HOLDER_SCRIPT, "holder", str(self.tmp)],
+                env=self._env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
+                preexec_fn=_die_with_parent,
+            )
         info = read_proc(popen.pid)
         if info is not None:
             self._holder = _Proc("namespace", info, popen)
