@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from conftest import ARTIFACTS_ROOT, unavailable
 from gnome import GnomeDesktop, MenuItem, SniItem, missing_requirements, walk_menu
-from harness import MOVEBREAK, colour_share, still_running, wait_until
+from harness import MOVEBREAK, DesktopTimeout, colour_share, still_running, wait_until
 from test_app import ALL_DAY, READY, config
 
 from movebreak.core.state import Status
@@ -201,7 +201,9 @@ def test_a_pressed_button_is_handled_exactly_once(gnome, launch, artifacts):
         note = gnome.wait_for_notification(
             lambda n, t=since: n.summary.startswith(PROMPT) and n.received_at > t and n.open,
             timeout=every + 8)
-        gnome.press_action(note.id, "skip")
+        # As a person would: on the banner once it is on screen (its own button runs).
+        wait_until(lambda n=note.id: gnome.banner_box(n), 5, "the prompt's banner")
+        assert gnome.press_action(note.id, "skip") == "banner button"
         pressed = time.monotonic()
         copies = wait_until(lambda n=note.id: invoked_copies(gnome, n, at_least=2), 5,
                             "the relay's copy of ActionInvoked")
@@ -267,6 +269,8 @@ def test_do_not_disturb_holds_a_prompt_until_it_ends(gnome, launch, artifacts):
                10, lambda: f"the held headline; status {status(gnome, app)}")
     first_line = gnome.menu_layout(item).children[0].label
     assert first_line.startswith("Held: do not disturb"), first_line
+    with pytest.raises(DesktopTimeout):  # more than one interval passes without a prompt
+        gnome.wait_for_notification(lambda n: n.received_at > held_from, timeout=4)
     assert not gnome.notify_calls(since=held_from)
     gnome.screenshot(artifacts / "held.png")
     gnome.set_do_not_disturb(False)
@@ -274,6 +278,9 @@ def test_do_not_disturb_holds_a_prompt_until_it_ends(gnome, launch, artifacts):
     # The app looks again at least once a minute (presence.QUIET_WATCH).
     note = gnome.wait_for_notification(
         lambda n: n.summary.startswith(PROMPT) and n.received_at > ended, timeout=70)
+    # Once: the held prompt is not followed by others that piled up during the hold.
+    with pytest.raises(DesktopTimeout):
+        gnome.wait_for_notification(lambda n: n.received_at > note.received_at, timeout=1.5)
     assert [c for c in gnome.notify_calls(since=held_from) if c[1].startswith(PROMPT)] == [
         (note.id, note.summary, note.received_at)]
     assert not status(gnome, app)["headline"].startswith("Held")
