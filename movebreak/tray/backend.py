@@ -8,6 +8,13 @@ installed but no AppIndicator typelib ``import pystray`` raises ValueError; and 
   extension, most Wayland bars) and the AppIndicator typelib -> ``appindicator``;
 * else GTK 3 through PyGObject -> ``gtk`` (an XEmbed icon with a real menu);
 * else ``xorg`` (an icon without a menu; the log says how to get one).
+
+``gtk`` and ``xorg`` are XEmbed icons. A forced ``PYSTRAY_BACKEND=gtk`` or ``xorg`` where
+no XEmbed tray owns the X selection (GNOME without the AppIndicator extension has none)
+could never show, so the app runs without a tray and says why, instead of claiming an
+icon nobody can see. And GtkStatusIcon embeds only through GDK's X11 backend: in a
+Wayland session GTK would pick Wayland and the icon would silently never dock, so the
+``gtk`` choice runs GTK on X11 (Xwayland), where the tray is.
 """
 
 from __future__ import annotations
@@ -16,9 +23,18 @@ import logging
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 log = logging.getLogger(__name__)
+
+
+WATCHER = "org.kde.StatusNotifierWatcher"
+XEMBED_BACKENDS = frozenset({"gtk", "xorg"})
+GNOME_TRAY = (
+    "GNOME shows tray icons only through the extension \"Ubuntu AppIndicators\" "
+    "(Debian package gnome-shell-extension-appindicator; upstream \"AppIndicator and "
+    "KStatusNotifierItem Support\")"
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +43,7 @@ class TrayChoice:
 
     backend: str | None
     reason: str
+    gdk_backend: str | None = None  # GDK_BACKEND to export with it (gtk in a Wayland session)
 
 
 def _typelib(namespace: str, version: str) -> bool:
@@ -87,24 +104,22 @@ def choose_backend(env: Mapping[str, str] | None = None, want_tray: bool = True)
         return TrayChoice(None, "no tray asked (--no-tray)")
     forced = env.get("PYSTRAY_BACKEND", "")
     if forced:
-        return TrayChoice(forced, f"PYSTRAY_BACKEND={forced}")
+        return _on_x11(_forced(forced, env), env)
     if sys.platform != "linux":
         return TrayChoice("", "the platform's native tray")
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         return TrayChoice(None, "no display (DISPLAY and WAYLAND_DISPLAY are unset)")
-    sni = _bus_has_owner("org.kde.StatusNotifierWatcher")
+    sni = _bus_has_owner(WATCHER)
     has_gtk = _typelib("Gtk", "3.0")
     has_indicator = _typelib("AyatanaAppIndicator3", "0.1") or _typelib("AppIndicator3", "0.1")
     if sni and has_gtk and has_indicator:
         return TrayChoice("appindicator", "a StatusNotifier tray host is running")
     xembed = bool(env.get("DISPLAY")) and _xembed_tray_present()
     if not xembed:
-        hint = (" (GNOME needs the AppIndicator extension: 'Ubuntu AppIndicators' from Debian's "
-                "or Ubuntu's gnome-shell-extension-appindicator, elsewhere 'AppIndicator and "
-                "KStatusNotifierItem Support')")
+        hint = f" ({GNOME_TRAY}: install and enable it)"
         return TrayChoice(None, "no system tray host found" + (hint if not sni else ""))
     if has_gtk:
-        return TrayChoice("gtk", "an XEmbed tray is running and GTK 3 is available")
+        return _on_x11(TrayChoice("gtk", "an XEmbed tray is running and GTK 3 is available"), env)
     return TrayChoice(
         "xorg",
         "an XEmbed tray is running but PyGObject/GTK 3 is missing: "
@@ -125,7 +140,45 @@ def gtk_available() -> bool:
     return _typelib("Gtk", "3.0")
 
 
+def _forced(backend: str, env: Mapping[str, str]) -> TrayChoice:
+    """Honour ``PYSTRAY_BACKEND``, unless it asks for an XEmbed icon where no XEmbed tray runs.
+
+    Only checked on Linux with a ``DISPLAY``: without one pystray fails loudly anyway.
+    """
+    choice = TrayChoice(backend, f"PYSTRAY_BACKEND={backend}")
+    if backend not in XEMBED_BACKENDS or sys.platform != "linux" or not env.get("DISPLAY"):
+        return choice
+    if _xembed_tray_present():
+        return choice
+    if _bus_has_owner(WATCHER):
+        advice = (f"a StatusNotifier tray host is running ({GNOME_TRAY} on GNOME): "
+                  "unset PYSTRAY_BACKEND to use it")
+    else:
+        advice = f"{GNOME_TRAY}: install and enable it, then unset PYSTRAY_BACKEND"
+    return TrayChoice(
+        None,
+        f"PYSTRAY_BACKEND={backend} asks for an XEmbed tray icon, but no XEmbed system tray "
+        f"is running, so it could not show; {advice}",
+    )
+
+
+def _on_x11(choice: TrayChoice, env: Mapping[str, str]) -> TrayChoice:
+    """A ``gtk`` choice in a Wayland session: GTK must use X11 for its XEmbed icon."""
+    gdk = env.get("GDK_BACKEND", "")
+    if (choice.backend != "gtk" or sys.platform != "linux" or not env.get("WAYLAND_DISPLAY")
+            or not env.get("DISPLAY") or gdk.startswith("x11")):
+        return choice
+    return replace(
+        choice,
+        reason=f"{choice.reason}; GTK on X11 (Xwayland), since a GtkStatusIcon cannot dock "
+        "from Wayland",
+        gdk_backend="x11",
+    )
+
+
 def apply(choice: TrayChoice) -> None:
-    """Export the choice for pystray, which reads it at import time."""
+    """Export the choice for pystray (and GTK), which read it at import time."""
     if choice.backend:
         os.environ["PYSTRAY_BACKEND"] = choice.backend
+    if choice.gdk_backend:
+        os.environ["GDK_BACKEND"] = choice.gdk_backend

@@ -114,6 +114,38 @@ def test_backend_choice_without_display_or_when_forced():
     assert choose_backend({"DISPLAY": ":1"}, want_tray=False).backend is None
 
 
+def test_a_forced_xembed_backend_without_an_xembed_tray_runs_without_a_tray(monkeypatch):
+    """The probes stand in for the session; test_gnome shows the same on real GNOME."""
+    from movebreak.tray import backend
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(backend, "_xembed_tray_present", lambda: False)
+    monkeypatch.setattr(backend, "_bus_has_owner", lambda name: False)
+    env = {"PYSTRAY_BACKEND": "gtk", "DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}
+    choice = choose_backend(env)
+    assert choice.backend is None
+    assert "no XEmbed system tray" in choice.reason
+    assert "gnome-shell-extension-appindicator" in choice.reason
+    assert "Ubuntu AppIndicators" in choice.reason
+    monkeypatch.setattr(backend, "_bus_has_owner", lambda name: True)
+    assert "unset PYSTRAY_BACKEND to use it" in choose_backend(env).reason
+    assert choose_backend({**env, "PYSTRAY_BACKEND": "appindicator"}).backend == "appindicator"
+
+
+def test_gtk_in_a_wayland_session_runs_on_x11_where_the_xembed_tray_is(monkeypatch):
+    from movebreak.tray import backend
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(backend, "_xembed_tray_present", lambda: True)
+    wayland = {"PYSTRAY_BACKEND": "gtk", "DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}
+    choice = choose_backend(wayland)
+    assert (choice.backend, choice.gdk_backend) == ("gtk", "x11")
+    assert "GTK on X11" in choice.reason
+    assert choose_backend({**wayland, "GDK_BACKEND": "x11"}).gdk_backend is None
+    x11_only = {"PYSTRAY_BACKEND": "gtk", "DISPLAY": ":0"}
+    assert choose_backend(x11_only) == backend.TrayChoice("gtk", "PYSTRAY_BACKEND=gtk")
+
+
 def test_titles_for_the_xorg_backend_fit_in_latin1():
     """python-xlib sets WM_NAME as latin-1: an ellipsis or Cyrillic would raise there."""
     assert latin1_title("movebreak is starting…") == "movebreak is starting..."
