@@ -18,7 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sway import SwayDesktop  # noqa: E402
+from sway import SwayDesktop
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parents[2] / "test-artifacts" / "desktop"

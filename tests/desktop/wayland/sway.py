@@ -197,6 +197,12 @@ class SwayDesktop:
             "NO_AT_BRIDGE": "1",
         }
 
+    @property
+    def holder_pid(self) -> int:
+        """The namespace holder: ``nsenter -t PID -m -n`` joins the session's namespaces."""
+        assert self._holder is not None
+        return self._holder.info.pid
+
     def _in_ns(self, args: Sequence[str]) -> list[str]:
         assert self._holder is not None
         return ["nsenter", "-t", str(self._holder.info.pid), "-m", "-n", "--", *args]
