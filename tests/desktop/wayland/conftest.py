@@ -54,6 +54,7 @@ def _desktop_test(request: pytest.FixtureRequest, sway: SwayDesktop,
     """No notifications and no modes from earlier tests; a screenshot if this one fails."""
     sway.set_modes(["default"])
     sway.dismiss_all()
+    sway.forget_notifications()
     yield
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:

@@ -147,6 +147,7 @@ class SwayDesktop:
         self._monitor: _NotificationMonitor | None = None
         self._apps: list[AppHandle] = []
         self._app_count = 0
+        self._seen = 0
         self.wayland_socket: Path | None = None
         self.swaysock: Path | None = None
 
@@ -423,19 +424,25 @@ class SwayDesktop:
         assert self._monitor is not None
         return self._monitor
 
-    def notifications(self, after_id: int = 0) -> list[Notification]:
-        return self.monitor.snapshot(after_id)
+    def forget_notifications(self) -> None:
+        """From now on ``notifications()`` lists only newer ones (each test its own)."""
+        self._seen = self.monitor.max_id()
 
-    def wait_for_notification(self, after_id: int = 0, timeout: float = 15.0,
+    def notifications(self, after_id: int | None = None) -> list[Notification]:
+        """What mako received since ``forget_notifications`` (or after ``after_id``)."""
+        return self.monitor.snapshot(self._seen if after_id is None else after_id)
+
+    def wait_for_notification(self, after_id: int | None = None, timeout: float = 15.0,
                               summary: str | None = None) -> Notification:
+        """The newest notification (its summary containing ``summary``) to arrive."""
         def found() -> Notification | None:
             for note in reversed(self.notifications(after_id)):
                 if summary is None or summary in note.summary:
                     return note
             return None
 
-        return wait_until(found, timeout, lambda: f"a notification after #{after_id} "
-                          f"(have {[n.summary for n in self.notifications()]})")
+        return wait_until(found, timeout, lambda: f"a notification {summary!r} "
+                          f"(have {[n.summary for n in self.notifications(after_id)]})")
 
     def mako_list(self) -> list[dict[str, Any]]:
         """What mako shows now (``ListNotifications``), variants unwrapped."""
