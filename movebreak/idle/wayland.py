@@ -67,6 +67,8 @@ class IdleClock:
 class WaylandIdleSource:
     """``IdleSource`` and ``ActivityWatch`` from ext-idle-notify-v1 or org_kde_kwin_idle."""
 
+    name = "wayland-idle"  # then "wayland-<the protocol used>"
+
     def __init__(self, env: Mapping[str, str] | None = None,
                  timeout_ms: int = DEFAULT_TIMEOUT_MS,
                  monotonic: Callable[[], float] = time.monotonic,

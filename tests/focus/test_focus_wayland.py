@@ -3,6 +3,8 @@ in ``tests/desktop/test_sway.py``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from movebreak.focus.base import ProbeUnavailable
@@ -43,7 +45,7 @@ def test_done_without_a_state_change_keeps_the_state() -> None:
     assert states.any_fullscreen
 
 
-def test_no_compositor_is_unavailable(tmp_path) -> None:
+def test_no_compositor_is_unavailable(tmp_path: Path) -> None:
     env = {"XDG_RUNTIME_DIR": str(tmp_path), "WAYLAND_DISPLAY": "wayland-none"}
     with pytest.raises(ProbeUnavailable, match="no Wayland compositor"):
         WaylandFullscreenProbe(env)

@@ -5,6 +5,8 @@ The source itself runs against a real sway in ``tests/desktop/test_sway.py``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from movebreak.idle.base import IdleUnavailable
@@ -37,7 +39,14 @@ def test_a_clock_read_before_the_event_time_never_goes_below_the_timeout() -> No
     assert clock.idle_seconds(now=99.0) == 2.0
 
 
-def test_no_compositor_is_unavailable(tmp_path) -> None:
+def test_no_compositor_is_unavailable(tmp_path: Path) -> None:
     env = {"XDG_RUNTIME_DIR": str(tmp_path), "WAYLAND_DISPLAY": "wayland-none"}
     with pytest.raises(IdleUnavailable, match="no Wayland compositor"):
         WaylandIdleSource(env)
+
+
+def test_wayland_sessions_try_mutter_then_the_compositor_then_freedesktop() -> None:
+    from movebreak.idle.detect import CANDIDATES, Session
+
+    assert [name for name, _ in CANDIDATES[Session.WAYLAND]] == [
+        "gnome-mutter", "wayland-idle", "freedesktop-screensaver"]

@@ -9,13 +9,18 @@ waybar, the dbusmenu a host reads, what mako received, sway's window tree.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
-from harness import MOVEBREAK, DesktopTimeout, colour_share, wait_until
+from harness import MOVEBREAK, AppHandle, DesktopTimeout, colour_share, wait_until
+from PIL import Image
 from sway import SCREEN, SwayDesktop
 from test_app import ALL_DAY, QUIET, READY, config
 
@@ -27,6 +32,7 @@ from movebreak.idle.wayland import WaylandIdleSource
 from movebreak.tray.art import COLOURS
 
 pytestmark = pytest.mark.desktop
+Launch = Callable[..., AppHandle]  # the ``launch`` fixture
 
 BAR_HEIGHT = 30
 WINDOW_BG = (0x1F, 0x29, 0x37)  # the timer window's background
@@ -37,7 +43,8 @@ TK_WINDOW = ("import sys, tkinter as tk; r = tk.Tk(); r.title(sys.argv[1]); "
              "r.createfilehandler(sys.stdin, tk.READABLE, lambda *a: r.destroy()); r.mainloop()")
 
 
-def start(launch, sway: SwayDesktop, text: str, name: str = "app"):
+def start(launch: Launch, sway: SwayDesktop, text: str, name: str = "app"
+          ) -> tuple[AppHandle, str]:
     """Start movebreak (choosing its own tray backend); wait for its tray item and menu."""
     app = launch([*MOVEBREAK, "-v"], env_extra={"PYSTRAY_BACKEND": ""}, config_text=text,
                  name=name)
@@ -46,10 +53,11 @@ def start(launch, sway: SwayDesktop, text: str, name: str = "app"):
     return app, item
 
 
-def icon_shows(sway: SwayDesktop, status: Status, artifacts, name: str):
+def icon_shows(sway: SwayDesktop, status: Status, artifacts: Path, name: str
+               ) -> Image.Image:
     """Wait until waybar's tray (right end of the bar) shows the icon in ``status``'s colour."""
 
-    def painted():
+    def painted() -> Image.Image | None:
         shot = sway.screenshot()
         tray = shot.crop((SCREEN[0] - 40, 0, SCREEN[0], BAR_HEIGHT))
         return shot if colour_share(tray, COLOURS[status], tolerance=12) >= 0.2 else None
@@ -59,13 +67,7 @@ def icon_shows(sway: SwayDesktop, status: Status, artifacts, name: str):
     return shot
 
 
-def log_count(app, text: str) -> int:
-    return sum(text in line for line in app.errors().splitlines())
-
-
-def stats_today(app) -> dict:
-    import json
-
+def stats_today(app: AppHandle) -> dict[str, Any]:
     done = subprocess.run([*MOVEBREAK, "stats", "--json", "--days", "1"], env=app.env,
                           capture_output=True, text=True, timeout=30, check=True)
     return json.loads(done.stdout)["days"][-1]
@@ -90,7 +92,7 @@ class TkWindow:
 
 
 @pytest.fixture
-def tk_window(sway):
+def tk_window(sway: SwayDesktop) -> Iterator[Callable[[str], TkWindow]]:
     opened: list[TkWindow] = []
 
     def open_window(title: str) -> TkWindow:
@@ -106,7 +108,8 @@ def tk_window(sway):
 # ---------------------------------------------------------------- tray, menu, timer
 
 
-def test_icon_in_waybar_and_the_menu_starts_a_reset(launch, sway, artifacts):
+def test_icon_in_waybar_and_the_menu_starts_a_reset(
+        launch: Launch, sway: SwayDesktop, artifacts: Path) -> None:
     app, item = start(launch, sway, QUIET)
     assert sway.tray_items() == [item]
     assert sway.item_property(item, "Status") == "Active"
@@ -126,7 +129,7 @@ def test_icon_in_waybar_and_the_menu_starts_a_reset(launch, sway, artifacts):
     assert timer["shell"] == "xwayland" and timer["visible"]
     rect = timer["rect"]
 
-    def painted():
+    def painted() -> Image.Image | None:
         shot = sway.screenshot()
         box = (rect["x"], rect["y"], rect["x"] + rect["width"], rect["y"] + rect["height"])
         return shot if colour_share(shot.crop(box), WINDOW_BG, 6) > 0.5 else None
@@ -136,7 +139,8 @@ def test_icon_in_waybar_and_the_menu_starts_a_reset(launch, sway, artifacts):
     assert app.running
 
 
-def test_quit_from_the_menu_ends_the_app_and_empties_the_tray(launch, sway, artifacts):
+def test_quit_from_the_menu_ends_the_app_and_empties_the_tray(
+        launch: Launch, sway: SwayDesktop, artifacts: Path) -> None:
     app, item = start(launch, sway, QUIET)
     sway.click_menu(item, "Quit")
     result = app.wait(timeout=10)
@@ -147,7 +151,7 @@ def test_quit_from_the_menu_ends_the_app_and_empties_the_tray(launch, sway, arti
 # ---------------------------------------------------------------- idle (org_kde_kwin_idle)
 
 
-def test_idle_grows_and_a_key_through_the_compositor_resets_it(sway):
+def test_idle_grows_and_a_key_through_the_compositor_resets_it(sway: SwayDesktop) -> None:
     source = WaylandIdleSource(sway.env, timeout_ms=500)
     try:
         assert source.name == "wayland-org_kde_kwin_idle"  # sway 1.7 has no ext-idle-notify
@@ -169,7 +173,8 @@ def test_idle_grows_and_a_key_through_the_compositor_resets_it(sway):
         source.close()
 
 
-def test_away_and_back_are_noticed_by_the_app(launch, sway, artifacts):
+def test_away_and_back_are_noticed_by_the_app(
+        launch: Launch, sway: SwayDesktop, artifacts: Path) -> None:
     sway.type_key("Shift_L")  # the user is at the desk when the app starts
     app, item = start(launch, sway, AWAY)
     assert "idle time from wayland-org_kde_kwin_idle" in app.errors()
@@ -186,7 +191,8 @@ def test_away_and_back_are_noticed_by_the_app(launch, sway, artifacts):
 # ---------------------------------------------------------------- fullscreen (foreign toplevel)
 
 
-def test_fullscreen_through_sway_is_seen_by_the_probe(sway, tk_window):
+def test_fullscreen_through_sway_is_seen_by_the_probe(
+        sway: SwayDesktop, tk_window: Callable[[str], TkWindow]) -> None:
     detector = detect_quiet(sway.env)
     probe = WaylandFullscreenProbe(sway.env)
     try:
@@ -212,7 +218,8 @@ def test_fullscreen_through_sway_is_seen_by_the_probe(sway, tk_window):
 # ---------------------------------------------------------------- mako's do-not-disturb mode
 
 
-def test_mako_dnd_mode_holds_the_prompt_then_it_comes_once(launch, sway, artifacts):
+def test_mako_dnd_mode_holds_the_prompt_then_it_comes_once(
+        launch: Launch, sway: SwayDesktop, artifacts: Path) -> None:
     sway.set_modes(["default", "do-not-disturb"])
     sway.type_key("Shift_L")
     app, item = start(launch, sway, config("3s"))

@@ -15,11 +15,13 @@ broke in every run; the app-level test failed in 3 of 6 (it is one connection).
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from harness import DesktopTimeout, wait_until
+from sway import SwayDesktop
 from test_app import config
-from test_sway import start, stats_today
+from test_sway import Launch, start, stats_today
 
 from movebreak.notify.base import Notice, NoticeAction, NoticeKind
 from movebreak.notify.dbus_notifier import DBusNotifier
@@ -30,7 +32,8 @@ CONNECTS = 20
 BUTTONS = ["start", "snooze", "skip", "default"]
 
 
-def test_the_notifier_keeps_working_against_makos_double_replies(sway, monkeypatch):
+def test_the_notifier_keeps_working_against_makos_double_replies(
+        sway: SwayDesktop, monkeypatch: pytest.MonkeyPatch) -> None:
     """Connect ``CONNECTS`` times; each must see ``actions`` and still send afterwards."""
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", sway.env["DBUS_SESSION_BUS_ADDRESS"])
     broken: list[str] = []
@@ -52,7 +55,8 @@ def test_the_notifier_keeps_working_against_makos_double_replies(sway, monkeypat
     assert not broken, f"{len(broken)} of {CONNECTS} connections broke: {broken}"
 
 
-def test_a_prompt_reaches_mako_with_buttons_and_one_press_counts_once(launch, sway, artifacts):
+def test_a_prompt_reaches_mako_with_buttons_and_one_press_counts_once(
+        launch: Launch, sway: SwayDesktop, artifacts: Path) -> None:
     app, item = start(launch, sway, config("3s"))
     capabilities = app.wait_for_log("notifications over D-Bus; server capabilities", 10)
     prompt = sway.wait_for_notification(summary="2-minute reset", timeout=10)
