@@ -66,7 +66,7 @@ SCREEN = (1280, 800)
 SWAY_UID = 1000  # sway runs as this user inside its own user namespace
 START_TIMEOUT_S = 15.0
 
-SWAY_CONFIG = f"""output HEADLESS-1 resolution {SCREEN[0]}x{SCREEN[1]} bg #202020 solid_color
+SWAY_CONFIG = f"""output HEADLESS-1 resolution {SCREEN[0]}x{SCREEN[1]}
 xwayland enable
 default_border pixel 2
 focus_follows_mouse no
