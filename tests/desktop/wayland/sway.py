@@ -54,6 +54,9 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.wrappers import unwrap_msg
 from PIL import Image
 
+from movebreak.wayland.client import Connection
+from movebreak.wayland.client import connect as wayland_connect
+
 NOTIFICATIONS = "org.freedesktop.Notifications"
 MAKO_PATH = "/fr/emersion/Mako"
 MAKO_IFACE = "fr.emersion.Mako"
@@ -63,6 +66,7 @@ SNI_IFACE = "org.kde.StatusNotifierItem"
 DBUSMENU_IFACE = "com.canonical.dbusmenu"
 
 SCREEN = (1280, 800)
+BTN_LEFT = 0x110  # linux/input-event-codes.h
 SWAY_UID = 1000  # sway runs as this user inside its own user namespace
 START_TIMEOUT_S = 15.0
 
@@ -148,6 +152,7 @@ class SwayDesktop:
         self._apps: list[AppHandle] = []
         self._app_count = 0
         self._seen = 0
+        self._pointer: tuple[Connection, int] | None = None
         self.wayland_socket: Path | None = None
         self.swaysock: Path | None = None
 
@@ -343,6 +348,9 @@ class SwayDesktop:
                 daemon.popen.wait(timeout=1)
         self._daemons.clear()
         self._holder = None
+        if self._pointer is not None:  # after sway: unplugging it could crash sway 1.7
+            self._pointer[0].close()
+            self._pointer = None
         shutil.rmtree(self.base, ignore_errors=True)
 
     # ------------------------------------------------------------------ D-Bus
@@ -493,6 +501,42 @@ class SwayDesktop:
 
         walk(self.swaymsg("-t", "get_tree"))
         return found
+
+    def click(self, x: int, y: int, button: int = BTN_LEFT) -> None:
+        """Move a virtual pointer to (x, y) and click: real input through the compositor.
+
+        Headless sway has no pointer; ``zwlr_virtual_pointer_v1`` (spoken by the app's
+        own Wayland client) gives it one. Manager: ``create_virtual_pointer(seat, id)``
+        = 0. Pointer: ``motion_absolute(time, x, y, x_extent, y_extent)`` = 1,
+        ``button(time, button, state)`` = 2, ``frame`` = 4. The pointer stays plugged in
+        for the session: sway 1.7 crashed on the next IPC request after a virtual pointer
+        was destroyed right after its click.
+        """
+        connection, pointer = self._virtual_pointer()
+        stamp = int(time.monotonic() * 1000) & 0xFFFFFFFF
+        connection.send(pointer, 1, "uuuuu", stamp, x, y, SCREEN[0], SCREEN[1])
+        connection.send(pointer, 4)
+        for step, state in enumerate((1, 0), start=1):  # pressed, released
+            connection.send(pointer, 2, "uuu", stamp + step, button, state)
+            connection.send(pointer, 4)
+        connection.roundtrip()
+        if connection.error is not None:
+            raise DesktopError(f"virtual pointer: {connection.error}")
+
+    def _virtual_pointer(self) -> tuple[Connection, int]:
+        if self._pointer is None:
+            connection = wayland_connect(self.env)
+            manager = connection.find("zwlr_virtual_pointer_manager_v1")
+            seat = connection.find("wl_seat")
+            if manager is None or seat is None:
+                connection.close()
+                raise DesktopError("sway offers no virtual pointer")
+            seat_id = connection.bind(seat, 1)
+            manager_id = connection.bind(manager, 1)
+            pointer = connection.new_id()
+            connection.send(manager_id, 0, "on", seat_id, pointer)
+            self._pointer = (connection, pointer)
+        return self._pointer
 
     def type_key(self, *keys: str) -> None:
         """Press keys through the compositor's virtual keyboard (``wtype -k``)."""

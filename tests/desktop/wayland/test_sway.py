@@ -136,6 +136,16 @@ def test_icon_in_waybar_and_the_menu_starts_a_reset(
 
     wait_until(painted, 8, "the timer window painted").save(artifacts / "timer-window.png")
     icon_shows(sway, Status.RUNNING, artifacts, "running")
+
+    content = timer["window_rect"]  # the Tk window inside sway's border and title bar
+    right = rect["x"] + content["x"] + content["width"]
+    bottom = rect["y"] + content["y"] + content["height"]
+    sway.click(right - 40, bottom - 22)  # "Done", with a virtual pointer through sway
+    wait_until(lambda: not [w for w in sway.windows() if w.get("name") == "movebreak"] or None,
+               8, "the timer window to show its done state and close")
+    sway.wait_for_notification(summary="Done: 2-minute reset", timeout=5)
+    figures = stats_today(app)
+    assert figures["done"] == 1, figures
     assert app.running
 
 
