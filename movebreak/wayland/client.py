@@ -74,6 +74,7 @@ class Connection:
             raise WaylandError(f"cannot connect to {path}: {error}") from error
         self._handlers: dict[int, Handler] = {DISPLAY_ID: self._display_event}
         self._next_id = 2
+        self._registry = 0  # wl_registry's id once load_globals asked for it
         self._send_lock = threading.Lock()
         self._buffer = b""
         self._closed = False
@@ -108,7 +109,7 @@ class Connection:
                 self._fail(f"send failed: {error}")
                 raise WaylandError(self.error or "send failed") from error
 
-    # ----- set-up on the caller's thread ------------------------------------------
+    # ----- set-up on the caller's thread (never once the reader thread runs) --------
     def roundtrip(self, timeout: float = ROUNDTRIP_TIMEOUT_S) -> None:
         """Block until the compositor has handled every request sent so far."""
         done = threading.Event()
@@ -141,6 +142,8 @@ class Connection:
 
     def bind(self, offered: Global, version: int, handler: Handler | None = None) -> int:
         """Bind a global at ``min(version, offered)``; return the new object's id."""
+        if not self._registry:
+            raise WaylandError("bind before load_globals")
         object_id = self.new_id(handler)
         self.send(self._registry, 0, "usun", offered.name, offered.interface,
                   min(version, offered.version), object_id)
