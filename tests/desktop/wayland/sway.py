@@ -502,6 +502,13 @@ class SwayDesktop:
         walk(self.swaymsg("-t", "get_tree"))
         return found
 
+    def move_pointer(self, x: int, y: int) -> None:
+        """Move the virtual pointer to (x, y) (see ``click``)."""
+        connection, pointer = self._virtual_pointer()
+        connection.send(pointer, 1, "uuuuu", _stamp(), x, y, SCREEN[0], SCREEN[1])
+        connection.send(pointer, 4)
+        self._pointer_sync(connection)
+
     def click(self, x: int, y: int, button: int = BTN_LEFT) -> None:
         """Move a virtual pointer to (x, y) and click: real input through the compositor.
 
@@ -509,16 +516,22 @@ class SwayDesktop:
         own Wayland client) gives it one. Manager: ``create_virtual_pointer(seat, id)``
         = 0. Pointer: ``motion_absolute(time, x, y, x_extent, y_extent)`` = 1,
         ``button(time, button, state)`` = 2, ``frame`` = 4. The pointer stays plugged in
-        for the session: sway 1.7 crashed on the next IPC request after a virtual pointer
+        for the session: sway 1.7 died on the next IPC request after a virtual pointer
         was destroyed right after its click.
+
+        An X client on Xwayland may see the press before it has handled the pointer's
+        entry (a Tk button then ignores the click): move first with ``move_pointer`` and
+        wait for the hover to show before clicking.
         """
+        self.move_pointer(x, y)
         connection, pointer = self._virtual_pointer()
-        stamp = int(time.monotonic() * 1000) & 0xFFFFFFFF
-        connection.send(pointer, 1, "uuuuu", stamp, x, y, SCREEN[0], SCREEN[1])
-        connection.send(pointer, 4)
-        for step, state in enumerate((1, 0), start=1):  # pressed, released
-            connection.send(pointer, 2, "uuu", stamp + step, button, state)
+        for state in (1, 0):  # pressed, released
+            connection.send(pointer, 2, "uuu", _stamp(), button, state)
             connection.send(pointer, 4)
+        self._pointer_sync(connection)
+
+    @staticmethod
+    def _pointer_sync(connection: Connection) -> None:
         connection.roundtrip()
         if connection.error is not None:
             raise DesktopError(f"virtual pointer: {connection.error}")
@@ -577,6 +590,11 @@ class SwayDesktop:
                            config_path=config_path, out_dir=out, cwd=root / "home")
         self._apps.append(handle)
         return handle
+
+
+def _stamp() -> int:
+    """An input event's time in ms (any monotonic counter will do)."""
+    return int(time.monotonic() * 1000) & 0xFFFFFFFF
 
 
 def _menu_item(layout: Any) -> MenuItem:

@@ -140,7 +140,13 @@ def test_icon_in_waybar_and_the_menu_starts_a_reset(
     content = timer["window_rect"]  # the Tk window inside sway's border and title bar
     right = rect["x"] + content["x"] + content["width"]
     bottom = rect["y"] + content["y"] + content["height"]
-    sway.click(right - 40, bottom - 22)  # "Done", with a virtual pointer through sway
+    done = (right - 40, bottom - 22)  # the "Done" button
+    button_box = (done[0] - 25, done[1] - 8, done[0] + 25, done[1] + 8)
+    before = sway.screenshot().crop(button_box).convert("RGB").getcolors(4096)
+    sway.move_pointer(*done)  # a virtual pointer through sway; Tk highlights the button
+    wait_until(lambda: sway.screenshot().crop(button_box).convert("RGB").getcolors(4096)
+               != before or None, 5, "the Done button to show the pointer over it")
+    sway.click(*done)
     wait_until(lambda: not [w for w in sway.windows() if w.get("name") == "movebreak"] or None,
                8, "the timer window to show its done state and close")
     sway.wait_for_notification(summary="Done: 2-minute reset", timeout=5)
