@@ -8,8 +8,8 @@ and its receiver thread dies: every later call says "router has stopped", so
 falls back to notify-send for the whole session. These tests fail until the notifier
 drops duplicate replies (its rewrite is under way); they are not skipped meanwhile.
 
-Measured on the code before that rewrite (6 runs): 11 to 18 of the 20 connections
-broke in every run; the app-level test failed in 3 of 6 (it is one connection).
+Measured on the code before that rewrite (7 runs): 8 to 18 of the 20 connections
+broke in every run; the app-level test failed in 4 of 7 (it is one connection).
 """
 
 from __future__ import annotations
