@@ -4,6 +4,8 @@
   ``org.freedesktop.Notifications`` is true while DND is on.
 - dunst: the ``paused`` property of ``org.dunstproject.cmd0`` (``dunstctl set-paused``)
   on the same object is its DND.
+- mako: no DND switch, but *modes* (``makoctl mode -a NAME``); ``fr.emersion.Mako.ListModes``
+  on ``/fr/emersion/Mako`` lists the active ones. See ``MakoModeDndProbe``.
 
 Each is a property read on one shared connection. A server that lacks the property
 answers with an error at detection time, and that probe is simply not used.
@@ -12,7 +14,11 @@ answers with an error at detection time, and that probe is simply not used.
 from __future__ import annotations
 
 import contextlib
+import os
+import shlex
 import threading
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from movebreak.focus.base import ProbeUnavailable, QuietReason
@@ -20,6 +26,8 @@ from movebreak.focus.base import ProbeUnavailable, QuietReason
 NOTIFICATIONS = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
 DUNST_INTERFACE = "org.dunstproject.cmd0"
+MAKO_PATH = "/fr/emersion/Mako"
+MAKO_INTERFACE = "fr.emersion.Mako"
 CALL_TIMEOUT_S = 1.0
 
 
@@ -54,6 +62,34 @@ class SessionBus:
                 raise ProbeUnavailable(f"{interface}.{prop} failed: {error}") from error
         return value
 
+    def call(self, name: str, path: str, interface: str, method: str,
+             signature: str | None = None, body: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+        """A method call's reply body; ``ProbeUnavailable`` on any error."""
+        from jeepney import DBusAddress, MessageFlag, new_method_call
+        from jeepney.wrappers import DBusErrorResponse, unwrap_msg
+
+        message = new_method_call(DBusAddress(path, bus_name=name, interface=interface),
+                                  method, signature, body)
+        message.header.flags = MessageFlag.no_auto_start
+        with self._lock:
+            try:
+                reply = self._connection.send_and_get_reply(message, timeout=CALL_TIMEOUT_S)
+                return tuple(unwrap_msg(reply))
+            except DBusErrorResponse as error:
+                raise ProbeUnavailable(f"{interface}.{method}: {error.name}") from error
+            except (OSError, TimeoutError, ValueError) as error:
+                raise ProbeUnavailable(f"{interface}.{method} failed: {error}") from error
+
+    def owner_pid(self, name: str) -> int | None:
+        """The process that owns ``name`` on the bus, if the bus will say."""
+        try:
+            (pid,) = self.call("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                               "org.freedesktop.DBus", "GetConnectionUnixProcessID", "s",
+                               (name,))
+        except ProbeUnavailable:
+            return None
+        return int(pid)
+
     def close(self) -> None:
         with self._lock, contextlib.suppress(OSError):
             self._connection.close()
@@ -82,6 +118,120 @@ class NotificationServerDndProbe:
         value = self._bus.get_property(NOTIFICATIONS, NOTIFICATIONS_PATH, self._interface,
                                        self._prop)
         return QuietReason.DO_NOT_DISTURB if value is True else None
+
+    def close(self) -> None:
+        """The shared bus is closed by its owner, the detector."""
+
+
+CONVENTIONAL_DND_MODES = frozenset({"do-not-disturb", "dnd"})
+"""Mode names mako's own documentation and most dotfiles use for DND."""
+_TRUE, _FALSE = {"1", "true"}, {"0", "false"}
+
+
+def mako_config_modes(text: str) -> dict[str, bool]:
+    """Each ``[mode=NAME]`` section's ``invisible`` setting: NAME -> hides notifications.
+
+    Only sections whose criteria are just the mode (optionally with
+    ``app-name=movebreak``) count: ``[mode=dnd urgency=low]`` hides only some
+    notifications, which does not make the mode a do-not-disturb for our prompts.
+    """
+    modes: dict[str, bool] = {}
+    current: str | None = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = _mode_of(line[1:-1])
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip().strip('"').lower()
+        if current is not None and key.strip() == "invisible" and value in _TRUE | _FALSE:
+            modes[current] = value in _TRUE
+    return modes
+
+
+def _mode_of(criteria: str) -> str | None:
+    try:
+        parts = shlex.split(criteria)
+    except ValueError:
+        return None
+    fields = dict(part.partition("=")[::2] for part in parts)
+    mode = fields.pop("mode", None)
+    if fields.pop("app-name", "movebreak") != "movebreak" or fields:
+        return None
+    return mode or None
+
+
+def mako_config_paths(env: Mapping[str, str], server_args: Iterable[str] = ()) -> list[Path]:
+    """Where the running mako read its config: its ``-c``/``--config``, else mako's defaults."""
+    args = list(server_args)
+    for i, arg in enumerate(args):
+        if arg in ("-c", "--config") and i + 1 < len(args):
+            return [Path(args[i + 1])]
+        if arg.startswith("--config="):
+            return [Path(arg.partition("=")[2])]
+    home = Path(env.get("HOME") or Path.home())
+    config_home = Path(env.get("XDG_CONFIG_HOME") or home / ".config")
+    return [config_home / "mako" / "config", home / ".mako" / "config"]
+
+
+class MakoModeDndProbe:
+    """``QuietProbe``: DO_NOT_DISTURB while mako has a mode on that hides notifications.
+
+    mako has no DND switch; people define a mode that hides everything (mako's man page:
+    ``[mode=do-not-disturb]`` with ``invisible=1``) and turn it on with ``makoctl mode
+    -a``. Mode names are the user's own, so a mode counts as DND when mako's config gives
+    it ``invisible`` true, or when it has one of the conventional names (unless the
+    config says ``invisible=0`` for it). The config is read at the start and read again
+    only when an active mode is one it did not mention (``makoctl reload`` after an edit).
+
+    mako 1.7.1 answers ``ListModes`` with a reply *and* an UnknownMethod error for the
+    same serial; the blocking connection takes the first and drops the stray error.
+    """
+
+    name = "mako-mode"
+
+    def __init__(self, bus: SessionBus, env: Mapping[str, str] | None = None,
+                 read_text: Callable[[Path], str] = Path.read_text) -> None:
+        self._bus = bus
+        self._env = os.environ if env is None else env
+        self._read_text = read_text
+        self._server_args = self._owner_args()
+        self._modes = self._read_modes()
+        self._reread_for: frozenset[str] = frozenset()
+
+    def _owner_args(self) -> list[str]:
+        pid = self._bus.owner_pid(NOTIFICATIONS)
+        if pid is None:
+            return []
+        try:
+            raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return []
+        return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
+    def _read_modes(self) -> dict[str, bool]:
+        for path in mako_config_paths(self._env, self._server_args):
+            try:
+                return mako_config_modes(self._read_text(path))
+            except OSError:
+                continue
+        return {}
+
+    def hides(self, mode: str) -> bool:
+        if mode in self._modes:
+            return self._modes[mode]
+        return mode in CONVENTIONAL_DND_MODES
+
+    def reason(self) -> QuietReason | None:
+        (active,) = self._bus.call(NOTIFICATIONS, MAKO_PATH, MAKO_INTERFACE, "ListModes")
+        modes = [str(mode) for mode in active]
+        unknown = frozenset(m for m in modes if m not in self._modes and m != "default")
+        if unknown and unknown != self._reread_for:  # once per new set of unknown modes
+            self._reread_for = unknown
+            self._modes = self._read_modes()
+        return QuietReason.DO_NOT_DISTURB if any(self.hides(m) for m in modes) else None
 
     def close(self) -> None:
         """The shared bus is closed by its owner, the detector."""

@@ -73,7 +73,7 @@ def _working(factory: Callable[[], QuietProbe], failures: list[str], label: str
 
 def _linux_probes(env: Mapping[str, str], failures: list[str]
                   ) -> tuple[list[QuietProbe], list[Callable[[], None]]]:
-    from movebreak.focus.dbus import NotificationServerDndProbe, SessionBus
+    from movebreak.focus.dbus import MakoModeDndProbe, NotificationServerDndProbe, SessionBus
     from movebreak.focus.gnome import GnomeDndProbe, is_gnome_like
     from movebreak.focus.x11 import X11FullscreenProbe
 
@@ -81,6 +81,10 @@ def _linux_probes(env: Mapping[str, str], failures: list[str]
     wayland = bool(env.get("WAYLAND_DISPLAY")) or env.get("XDG_SESSION_TYPE") == "wayland"
     if env.get("DISPLAY") and not wayland:  # XWayland would see only X windows
         candidates.append(("x11-fullscreen", lambda: X11FullscreenProbe(env.get("DISPLAY"))))
+    if wayland:  # wlroots compositors (sway) list every window's state; GNOME does not
+        from movebreak.focus.wayland import WaylandFullscreenProbe
+
+        candidates.append(("wayland-fullscreen", lambda: WaylandFullscreenProbe(env)))
     if is_gnome_like(env):
         candidates.append(("gnome-dnd", lambda: GnomeDndProbe.for_env(env)))
     probes = [p for label, make in candidates if (p := _working(make, failures, label))]
@@ -92,6 +96,7 @@ def _linux_probes(env: Mapping[str, str], failures: list[str]
     on_bus = [p for label, make in (
         ("notifications-inhibited", lambda: NotificationServerDndProbe.kde(bus)),
         ("dunst-paused", lambda: NotificationServerDndProbe.dunst(bus)),
+        ("mako-mode", lambda: MakoModeDndProbe(bus, env)),
     ) if (p := _working(make, failures, label))]
     if not on_bus:
         bus.close()

@@ -3,9 +3,14 @@
 - Windows and macOS have one way each.
 - X11 session: the X server's own counter first (in-process, every X desktop), then
   GNOME's and the freedesktop D-Bus services.
-- Wayland session: only the compositor knows; Mutter first, then freedesktop. The X11
-  source is *not* tried there: XWayland sees only X clients' input, so idle time
-  would keep growing while the user types into native Wayland windows.
+- Wayland session: only the compositor knows; Mutter first, then the compositor's own
+  Wayland idle protocols (sway and other wlroots desktops, KDE), then freedesktop.
+  Mutter first: GNOME offers neither Wayland idle protocol (43 has no
+  ext-idle-notify), and its D-Bus watch is exact. The Wayland source before
+  freedesktop: on KDE Wayland ``GetSessionIdleTime`` answers NotSupported anyway, and
+  the protocol answer comes from the compositor itself. The X11 source is *not* tried
+  there: XWayland sees only X clients' input, so idle time would keep growing while
+  the user types into native Wayland windows.
 
 A source counts as working once it has answered one real question. When none does,
 one warning line names each one tried and why it failed.
@@ -67,6 +72,12 @@ def _freedesktop(env: Mapping[str, str]) -> IdleSource:
     return FreedesktopIdleSource(env.get("DBUS_SESSION_BUS_ADDRESS"))
 
 
+def _wayland(env: Mapping[str, str]) -> IdleSource:
+    from movebreak.idle.wayland import WaylandIdleSource
+
+    return WaylandIdleSource(env)
+
+
 def _windows(env: Mapping[str, str]) -> IdleSource:
     from movebreak.idle.windows import WindowsIdleSource
 
@@ -82,7 +93,8 @@ def _macos(env: Mapping[str, str]) -> IdleSource:
 CANDIDATES: dict[Session, tuple[tuple[str, SourceFactory], ...]] = {
     Session.X11: (("x11", _x11), ("gnome-mutter", _mutter),
                   ("freedesktop-screensaver", _freedesktop)),
-    Session.WAYLAND: (("gnome-mutter", _mutter), ("freedesktop-screensaver", _freedesktop)),
+    Session.WAYLAND: (("gnome-mutter", _mutter), ("wayland-idle", _wayland),
+                      ("freedesktop-screensaver", _freedesktop)),
     Session.WINDOWS: (("windows", _windows),),
     Session.MACOS: (("macos", _macos),),
     Session.NONE: (),
