@@ -191,6 +191,7 @@ class MakoModeDndProbe:
     """
 
     name = "mako-mode"
+    sees_fullscreen = False
 
     def __init__(self, bus: SessionBus, env: Mapping[str, str] | None = None,
                  read_text: Callable[[Path], str] = Path.read_text) -> None:

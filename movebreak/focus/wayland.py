@@ -60,6 +60,7 @@ class WaylandFullscreenProbe:
     """``QuietProbe``: FULLSCREEN while any toplevel the compositor lists is fullscreen."""
 
     name = "wayland-fullscreen"
+    sees_fullscreen = True
 
     def __init__(self, env: Mapping[str, str] | None = None,
                  open_connection: Callable[[Mapping[str, str] | None], Connection] = connect
