@@ -26,7 +26,6 @@ from movebreak.core.meeting_clues import (
     PHONE_CALL,
     SERVICE_NAMES,
     VIDEO_WORDS,
-    digit_count,
     has_phone_number,
     phone_numbers,
     tel_link,
@@ -42,6 +41,12 @@ from movebreak.core.meeting_links import (
 
 AUDIO, VIDEO, IN_PERSON = MeetingKind.AUDIO, MeetingKind.VIDEO, MeetingKind.IN_PERSON
 _SIP_ALIAS = re.compile(r"^(?:sips?:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+$", re.IGNORECASE)
+_NUMBER = re.compile(r"\+?\(?\d[\d \t().\-/]{5,}\d")
+_CODE_WORDS = re.compile(
+    r"pin|code|passcode|id|ext|access|participant|conference|meeting|dial|in|number|tel"
+    r"|c[oó]digo|codice|zugang|kennung|num[eé]ro|n[uú]mero|nummer|pincode|toegangscode",
+    re.IGNORECASE,
+)
 _OPTION = re.compile(r"audio|voice|phone|[áa]udio|音声", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;。])\s+|\n")
 
@@ -208,7 +213,10 @@ def explicit_audio(facts: EventFacts, sources: list[Source]) -> Classification |
     a phone call named as such ("phone call", "Telefonat", "電話会議") in the title.
     """
     for name, text in (("title", facts.summary), ("categories", " ".join(facts.categories))):
-        match = NO_VIDEO.search(text) or PHONE_CALL.search(text)
+        # "Phone interview via Zoom" names both: the title does not settle it, links do.
+        match = NO_VIDEO.search(text) or (
+            None if VIDEO_WORDS.search(text) else PHONE_CALL.search(text)
+        )
         if match:
             reason = f"'{match.group(0)}' in the {name}"
             return Classification(AUDIO, reason, best_audio_link(sources))
@@ -263,6 +271,28 @@ def video_words(facts: EventFacts) -> Classification | None:
     return None
 
 
+def _is_a_number(part: str) -> bool:
+    """A location that is a phone number, perhaps labelled ("Phone: ...", "Dialpad ...");
+    a number inside an address is the reception's, and the place is the place."""
+    if not has_phone_number(part):
+        return False
+    rest = re.sub(r"[^\w\s]|\d+", " ", _NUMBER.sub(" ", part)).split()
+    other = [w for w in rest if not (CALL_WORDS.fullmatch(w) or _CODE_WORDS.fullmatch(w))]
+    return len(other) <= 1
+
+
+def _names_the_means(part: str, summary: str) -> bool:
+    """The location is what the title calls *through* ("Signal" for "Signal call",
+    "WhatsApp" for "call on WhatsApp"): an app, not a place."""
+    name = re.escape(part)
+    means = rf"(?:{CALL_WORDS.pattern}|{VIDEO_WORDS.pattern})"
+    return bool(
+        re.search(rf"(?<!\w){name}[- ]+{means}", summary, re.IGNORECASE)
+        or re.search(rf"{means}\s+(?:\w+\s+)?(?:on|via|over|per|with|mit|sur|por|em|su|op)"
+                     rf"\s+{name}(?!\w)", summary, re.IGNORECASE)
+    )
+
+
 def _names_a_call(part: str) -> bool:
     """A short location made of call words ("Conference call"), or naming a phone call."""
     return bool(CALL_LOCATION.match(part)) or (
@@ -277,7 +307,7 @@ def call_location(facts: EventFacts, sources: list[Source]) -> Classification | 
         if meaning and meaning[1] is AUDIO:
             return Classification(AUDIO, f"location is a {meaning[0]} link", link.url)
     for part in location_parts(facts.location):
-        if has_phone_number(part):
+        if _is_a_number(part):
             number = next(iter(phone_numbers(part + " tel")), (part, False))[0]
             return Classification(AUDIO, "location is a phone number", tel_link(number))
         if _names_a_call(part):
@@ -325,7 +355,7 @@ def place_evidence(facts: EventFacts) -> Classification | None:
             continue
         if ONLINE_LOCATION.match(part) or _names_a_call(part) or _SIP_ALIAS.match(part):
             continue
-        if digit_count(part) >= 7 and has_phone_number(part):
+        if _is_a_number(part) or _names_the_means(part, facts.summary):
             continue
         return Classification(IN_PERSON, f"at {first_line(part)}, no video link")
     rooms = _rooms(facts)

@@ -75,3 +75,28 @@ def test_audio_only_beside_a_dial_in_number_is_vendor_wording_not_the_meeting():
             "Audio-only participants can dial +1.512.555.0101 PIN 11122233#")
     assert classify(EventFacts(summary="x", description=body, attendees=WITH_BEN),
                     ME).kind is MeetingKind.VIDEO
+
+
+def test_a_title_naming_a_phone_call_and_a_video_means_does_not_beat_the_link():
+    facts = EventFacts(summary="Phone interview via Zoom", description="https://x.zoom.us/j/1",
+                       attendees=WITH_BEN)
+    assert classify(facts, ME).kind is MeetingKind.VIDEO
+
+
+def test_a_number_inside_an_address_is_the_reception_not_a_call():
+    facts = EventFacts(summary="Visit", attendees=WITH_BEN,
+                       location="Initech, 4120 Freidrich Lane, Austin – reception +1 512 555 0100")
+    assert classify(facts, ME).kind is MeetingKind.IN_PERSON
+    facts = EventFacts(summary="Audit", attendees=WITH_BEN,
+                       location="Dial-in +1 917 555 0112 PIN 66")
+    assert classify(facts, ME).kind is MeetingKind.AUDIO
+
+
+@pytest.mark.parametrize(("summary", "kind"), [
+    ("Signal call with Jonas", MeetingKind.AUDIO),
+    ("Quick call on Signal", MeetingKind.AUDIO),
+    ("Signal video call", MeetingKind.VIDEO),
+])
+def test_a_location_that_is_the_app_the_title_calls_through_is_not_a_place(summary, kind):
+    facts = EventFacts(summary=summary, location="Signal", attendees=WITH_BEN)
+    assert classify(facts, ME).kind is kind
