@@ -9,6 +9,7 @@ from movebreak.config.model import Config
 from movebreak.core.durations import speak_seconds
 from movebreak.core.engine import Event, Outcome
 from movebreak.core.routines import notification_body, notification_title
+from movebreak.core.state import Source
 from movebreak.notify.base import Notice, NoticeAction, NoticeKind
 
 
@@ -29,9 +30,12 @@ def notice_for(event: Event, config: Config) -> Notice | None:
     routine = config.routine(event.routine)
     timeout = config.prompts.notification_timeout
     if event.outcome is Outcome.PROMPTED:
+        body = notification_body(routine, event.rotation)
+        if event.source is Source.MEETING and event.detail:
+            body = f"{event.detail}\n{body}"  # which call: the engine bounds the title
         return Notice(
             notification_title(routine, event.rotation),
-            notification_body(routine, event.rotation),
+            body,
             timeout,
             prompt_actions(config),
             NoticeKind.PROMPT,

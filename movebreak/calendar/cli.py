@@ -9,18 +9,20 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TextIO
 
-from movebreak.core.meeting_facts import MeetingKind
+from movebreak.core.meeting_facts import MeetingKind, first_line, neutralise
 
 from .models import LoadResult, Occurrence
 from .settings import CalendarSettings, SourceSettings, normalise_address
 
 SettingsLoader = Callable[[], CalendarSettings]
+TITLE_LIMIT = 80
 
 
 def add_meetings_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -78,12 +80,26 @@ def window(
 
 
 def _line(o: Occurrence) -> str:
+    """One occurrence for a terminal: event text is anyone's, so controls are neutralised."""
     if o.all_day:
         when = f"{o.start:%Y-%m-%d}  all day    "
     else:
         when = f"{o.start:%Y-%m-%d}  {o.start:%H:%M}-{o.end:%H:%M}"
-    link = f"  <{o.link}>" if o.link else ""
-    return f"{when}  {o.kind.value:<9}  {o.summary or '(no title)'} — {o.reason}{link}"
+    link = f"  <{neutralise(o.link)}>" if o.link else ""
+    title = first_line(o.summary, TITLE_LIMIT) or "(no title)"
+    return f"{when}  {o.kind.value:<9}  {title} — {neutralise(o.reason)}{link}"
+
+
+def _unreadable(paths: list[Path]) -> list[str]:
+    """Why each ``--ics`` path named on the command line cannot be read."""
+    problems = []
+    for path in paths:
+        target = path.expanduser()
+        if not target.exists():
+            problems.append(f"{path}: no such file or folder")
+        elif not os.access(target, os.R_OK):
+            problems.append(f"{path}: not readable")
+    return problems
 
 
 def _json_item(o: Occurrence) -> dict[str, object]:
@@ -102,7 +118,7 @@ def run_meetings(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Print the occurrences; 0 on success, 2 on a bad argument.
+    """Print the occurrences; 0 on success, 2 on a bad argument or an unreadable ``--ics``.
 
     ``--ics`` replaces the configured sources (rules and addresses still apply);
     ``--me`` adds addresses. Warnings go to stderr so ``--json`` output stays clean.
@@ -117,6 +133,11 @@ def run_meetings(
         start, end = window(args.start, args.end, tz, now)
     except ValueError as error:
         print(f"movebreak meetings: {error}", file=err)
+        return 2
+    problems = _unreadable(args.ics)
+    if problems:  # a file the user named is not a calendar that happens to be empty
+        for problem in problems:
+            print(f"movebreak meetings: {problem}", file=err)
         return 2
     settings = load_settings()
     if args.ics:

@@ -7,8 +7,9 @@ does not even import argparse: its few words are read directly (``_plain_start``
 
 from __future__ import annotations
 
+import os
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,9 @@ from movebreak.storage.paths import AppPaths
 
 if TYPE_CHECKING:
     import argparse
+
+    from movebreak.config.model import Config
+    from movebreak.core.agenda import Meeting
 
 # The words of a plain start; anything else (--help, a subcommand) goes to argparse.
 _APP_WORDS = frozenset({"run", "-v", "-vv", "-vvv", "--verbose", "--no-tray"})
@@ -69,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ISO",
         help="plan from this date/time instead of now (ignores saved snoozes)",
     )
+    nxt.add_argument(
+        "--no-calendar",
+        action="store_true",
+        help="the bare timetable: leave out the calendars' meetings and calls",
+    )
     nxt.add_argument("--json", action="store_true", help="print a JSON array")
 
     cfg = sub.add_parser("config", help="create, check or locate the config file")
@@ -102,6 +111,25 @@ def main(argv: list[str] | None = None) -> int:
     if plain is not None:  # the common start: skip the subcommands' imports (~90 ms)
         return _run(AppPaths.for_user(), *plain)
     args = _parser().parse_args(argv)
+    try:
+        return _command(args)
+    except BrokenPipeError:
+        return _reader_left()
+
+
+def _reader_left() -> int:
+    """The reader of our output went away (``movebreak meetings --json | head``): end
+    quietly. stdout is pointed at /dev/null so the interpreter's last flush cannot fail
+    and print a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _command(args: argparse.Namespace) -> int:
     from movebreak.control.cli import is_control_command, run_control
 
     if is_control_command(args):
@@ -176,7 +204,6 @@ def _next(args: argparse.Namespace, paths: AppPaths) -> int:
         print(error, file=sys.stderr)
         return 1
     tz = resolve_timezone(config)
-    engine = Engine(config, tz)
     if args.start:
         now = datetime.fromisoformat(args.start)
         now = now.replace(tzinfo=tz) if now.tzinfo is None else now
@@ -184,7 +211,10 @@ def _next(args: argparse.Namespace, paths: AppPaths) -> int:
     else:
         now = datetime.now(UTC)
         state = load_state(paths.state_file)
-    prompts = engine.upcoming(state, now, now + timedelta(days=max(0, args.days)))
+    until = now + timedelta(days=max(0, args.days))
+    meetings = () if args.no_calendar else _meetings_for_next(config, paths, tz, now, until)
+    engine = Engine(config, tz, meetings)
+    prompts = engine.upcoming(state, now, until)
     if args.json:
         import json
 
@@ -211,6 +241,25 @@ def _next(args: argparse.Namespace, paths: AppPaths) -> int:
             f"({p.reason})"
         )
     return 0
+
+
+def _meetings_for_next(
+    config: Config, paths: AppPaths, tz: tzinfo, now: datetime, until: datetime
+) -> tuple[Meeting, ...]:
+    """The meetings the running app would plan with: the configured sources, loaded by
+    the same worker and filtered the same way, from the start of today (a call that
+    began before ``now`` still holds or cues prompts). Warnings go to stderr."""
+    if not config.calendar.sources:
+        return ()
+    from movebreak.app.calendar_feed import meetings_from
+    from movebreak.calendar.worker import load_in_subprocess
+
+    start = datetime.combine(now.astimezone(tz).date(), time(), tzinfo=tz)
+    result = load_in_subprocess(config.calendar, paths.cache_dir / "calendar", start,
+                                max(until, start + timedelta(days=1)), tz, now=now)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return meetings_from(result)
 
 
 def _meetings(args: argparse.Namespace, paths: AppPaths) -> int:

@@ -23,6 +23,7 @@ from movebreak.core.events import (  # Event, Outcome, Result: also imported fro
     Result,
     minutes_text,
 )
+from movebreak.core.meeting_facts import first_line
 from movebreak.core.state import Prompt, Source, Status, TimetableState
 from movebreak.core.user_actions import UserActions
 
@@ -33,6 +34,8 @@ MORNING_GRACE = timedelta(hours=1)
 CUE_LOOKBACK = timedelta(minutes=15)
 # A gap longer than this (a long holiday asleep, a clock jumping years) starts afresh.
 LONG_GAP = timedelta(days=1)
+# A call's title in a prompt: enough to recognise it, never a wall of text.
+CALL_TITLE_LIMIT = 60
 # Guards the catch-up loop in ``advance`` against any rule that fails to move on.
 _MAX_CATCH_UP = 500
 
@@ -96,7 +99,7 @@ class Engine(UserActions):
         since = max(filter(None, (state.cue_handled, start - CUE_LOOKBACK)))
         cue = agenda.next_stand_cue(self.meetings, cfg.calendar.audio_reminder, since)
         if cue is not None and MEETING_ROUTINE in cfg.routines:
-            title = cue.meeting.title or "an audio-only call"
+            title = first_line(cue.meeting.title, CALL_TITLE_LIMIT) or "an audio-only call"
             reason = f"{'still in' if cue.reminder else 'audio-only call'}: {title}"
             cue_at = max(cue.at, hold) if hold else cue.at  # a pause holds calls' prompts too
             candidates.append(

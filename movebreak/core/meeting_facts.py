@@ -106,7 +106,21 @@ class Classification:
     link: str | None = None
 
 
+# Control characters (C0, DEL, C1) and the invisible marks that reorder text (bidi
+# embeddings, overrides, isolates): an event title is written by anyone who can send an
+# invitation, and must not move a terminal's cursor or disguise a notification.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                      r"\u2066-\u2069]")
+
+
+def neutralise(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``), not obeyed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                        else f"\\u{ord(m.group()):04x}", text)
+
+
 def first_line(text: str, limit: int = 40) -> str:
-    """Quote event text in a reason on one short line: reasons go in menus and notifications."""
-    text = " ".join(text.split())
+    """Quote event text on one short, harmless line: reasons go in menus, notifications
+    and terminals, so controls are neutralised and the length is bounded."""
+    text = " ".join(neutralise(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -21,7 +21,7 @@ from movebreak.core.meeting_facts import MeetingKind
 # --------------------------------------------------------------------------- links
 
 _URL_RE = re.compile(
-    r"""(?:\b(?:https?|zoommtg|zoomus|msteams|webex|facetime)://|\bwww\.|\bmsteams:/)"""
+    r"""(?:\b[a-z][a-z0-9+.-]{1,30}://|\bwww\.|\bmsteams:/|\bskype:(?=[\w+.]))"""
     r"""[^\s<>"'`\\^|]+""",
     re.IGNORECASE,
 )
@@ -218,7 +218,7 @@ _SERVICES: tuple[_Service, ...] = (
     # Self-hosted Jitsi and similar live on "meet.<domain>"; a weak but useful hint.
     _svc("video meeting", r"^meet\.[^.]+\.[^.]+", _ANY),
 )
-_SCHEMES = {
+_SCHEMES = {  # clients that always open a video meeting
     "zoommtg": "Zoom",
     "zoomus": "Zoom",
     "msteams": "Microsoft Teams",
@@ -227,18 +227,41 @@ _SCHEMES = {
 }
 
 
+_AUDIO_SCHEMES = {"tel": "phone", "callto": "phone", "facetime-audio": "FaceTime audio"}
+# A page that lists dial-in numbers (any service): evidence of a phone bridge, not a way
+# to join with video. Checked before the table, since it often sits on a video host.
+_DIAL_IN_PAGE = re.compile(
+    r"dial-?in|local-?numbers|phone-?numbers|/numbers\b|dialinnumbers", re.I
+)
+_VIDEO_FLAG = re.compile(r"(?:^|[?&;])video=(?:true|1|yes|on)\b", re.I)
+_AUDIO_FLAG = re.compile(
+    r"(?:^|[?&;])(?:call|audio|voice)(?:=(?:true|1|yes|on|only))?(?:$|[&;])", re.I
+)
+
+
 def service_of(link: str) -> tuple[str, MeetingKind] | None:
-    """Which conferencing service a link belongs to, and whether it means video or audio."""
+    """Which conferencing service a link belongs to, and whether it means video or audio.
+
+    By shape first: a scheme that places a call (``tel:``, ``callto:``, ``facetime-audio:``,
+    an app link flagged for a call without video) is audio; a SIP address or any other
+    app link opens a client that can show video; a page listing dial-in numbers is
+    audio. Then the table of known services. An unknown ``https`` link is None here:
+    whether it is a way to join depends on the words around it (``meeting_evidence``).
+    """
     lowered = link.lower()
-    if lowered.startswith(("tel:", "callto:")):
-        return ("phone", MeetingKind.AUDIO)
-    if lowered.startswith(("sip:", "sips:")):
-        return ("SIP", MeetingKind.AUDIO)
     scheme = lowered.split(":", 1)[0]
-    if scheme in _SCHEMES:
-        return (_SCHEMES[scheme], MeetingKind.VIDEO)
-    if lowered.startswith("skype:") and "call" in lowered:
-        return ("Skype", MeetingKind.VIDEO)
+    if scheme in _AUDIO_SCHEMES:
+        return (_AUDIO_SCHEMES[scheme], MeetingKind.AUDIO)
+    if scheme in {"sip", "sips"}:
+        return ("SIP address", MeetingKind.VIDEO)
+    if scheme not in {"http", "https"} and re.fullmatch(r"[a-z][a-z0-9+.-]*", scheme):
+        name = _SCHEMES.get(scheme, f"{scheme.capitalize()} app")
+        query = lowered.split("?", 1)[1] if "?" in lowered else ""
+        if _VIDEO_FLAG.search(query) or scheme in _SCHEMES:
+            return (name, MeetingKind.VIDEO)
+        if _AUDIO_FLAG.search(query):
+            return (f"{name} call", MeetingKind.AUDIO)
+        return (name, MeetingKind.VIDEO)
     try:
         parts = urlsplit(link)
     except ValueError:
@@ -249,6 +272,8 @@ def service_of(link: str) -> tuple[str, MeetingKind] | None:
     path = parts.path or "/"
     if parts.fragment:
         path = f"{path}#{parts.fragment}"
+    if _DIAL_IN_PAGE.search(host.split(".")[0]) or _DIAL_IN_PAGE.search(path):
+        return ("dial-in numbers page", MeetingKind.AUDIO)
     for svc in _SERVICES:
         if svc.host.search(host) and (svc.path is None or svc.path.search(path)):
             return (svc.name, svc.kind)

@@ -6,21 +6,33 @@ module is the pure core of that decision: it sees the facts pulled out of one
 calendar event (no icalendar objects, no I/O, no clock) and returns a kind, a short
 reason a person can read, and the link that decided it.
 
-Real invitations are noisy, so the evidence is ranked, strongest first:
+Real invitations are noisy, so the evidence is ranked, strongest first, and each
+rule goes by the *shape* of its evidence, not a list of known strings. ``audio`` needs
+positive evidence of a call without video: a false "audio" sends someone walking in
+front of their camera, the worst error this module can make.
 
 1. hard "not a meeting" facts: cancelled, declined by the user, all-day;
 2. the user's own rules (keyword or regex, optionally per calendar);
 3. soft "not a meeting" facts: free/transparent, out-of-office, a focus block alone;
-4. an explicit audio marker by the organizer ("walk and talk", "phone call",
-   "audio only" outside vendor boilerplate) beats any link;
-5. a video link or vendor conference data anywhere (Teams and Meet invites always
-   carry dial-in numbers and "audio only" boilerplate too, so video wins over them);
-6. dial-in numbers, ``tel:`` links, "phone" as the location;
-7. the calendar's default kind, if the user set one;
-8. a real place (location text, a booked room, a geo position);
-9. weaker hints: a phone number with no dial-in wording, "call" in the title;
-10. other people invited but nothing else known: assumed to meet in person;
-    alone with nothing: a personal event, kind ``none``.
+4. the organizer says there is no video ("audio only", "cameras off", "walk and talk",
+   in any language and anywhere they wrote, but not the vendor's "(audio only)" about
+   its dial-in), or the title names a phone call ("phone call", "Telefonat", "電話会議");
+5. a way to join that can show video: RFC 7986 ``CONFERENCE`` with ``FEATURE=VIDEO`` or
+   ``SCREEN``, vendor properties, a known service, a SIP address or app link, or any
+   web link offered as the way to join (its field, label or address says so). Dial-in
+   numbers beside it are only the phone option;
+6. a location or title that is an online or video meeting ("Online", "Visio", a
+   service's name, a video-room address, "Videollamada");
+7. ``CONFERENCE`` with only ``AUDIO``/``PHONE``; a location that is a call, not a
+   place: a call's name ("Telecon", "Telefonkonferenz"), a phone number, a dialer link;
+8. with no place: an unlabelled web link (maybe the meeting: not audio), then
+   dial-in numbers and ``tel:`` links;
+9. the calendar's default kind, if the user set one;
+10. a real place (location text, a booked room, a geo position), even with a dial-in;
+11. weaker hints: a phone number with no dial-in wording, a call word in the title;
+12. other people but no link, place or call: a meeting of unknown medium, reported as
+    ``in_person`` ("a meeting"): it holds resets and never sends anyone walking.
+    Alone with nothing: a personal event, kind ``none``.
 
 The parts live next door: ``meeting_facts`` (the types below), ``meeting_links``
 (links and conferencing services), ``meeting_clues`` (wording and phone numbers)
@@ -32,16 +44,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from movebreak.core.meeting_clues import CANCELLED_TITLE, FOCUS_BLOCK, OUT_OF_OFFICE, WEAK_CALL
+from movebreak.core.meeting_clues import CANCELLED_TITLE, FOCUS_BLOCK, OUT_OF_OFFICE
 from movebreak.core.meeting_evidence import (
+    call_in_title,
+    call_location,
     conference_evidence,
     explicit_audio,
-    location_is_number,
+    maybe_online,
     other_people,
     phone_evidence,
     place_evidence,
     sources_of,
-    video_evidence,
+    video_link,
+    video_words,
 )
 from movebreak.core.meeting_facts import (
     Attendee,
@@ -141,24 +156,28 @@ def classify(facts: EventFacts, config: ClassifierConfig | None = None) -> Class
     decided = (
         explicit_audio(facts, sources)
         or conf_video
-        or video_evidence(facts, sources)
+        or video_link(sources)
+        or video_words(facts)
         or conf_audio
-        or location_is_number(facts)
-        or phone_evidence(sources, strong=True)
+        or call_location(facts, sources)
     )
     if decided:
         return decided
+    place = place_evidence(facts)
+    if place is None:
+        decided = maybe_online(sources) or phone_evidence(sources, strong=True)
+        if decided:
+            return decided
     default = config.calendar_kinds.get(facts.calendar)
     if default is not None:
         return Classification(default, f"default kind of calendar '{facts.calendar}'")
-    decided = place_evidence(facts) or phone_evidence(sources, strong=False)
+    decided = place or phone_evidence(sources, strong=False) or call_in_title(facts)
     if decided:
         return decided
-    match = WEAK_CALL.search(facts.summary)
-    if match:
-        return Classification(MeetingKind.AUDIO, f"'{match.group(0)}' in the title, no video link")
     others = other_people(facts, me)
     if others:
         who = "1 other person" if others == 1 else f"{others} other people"
-        return Classification(MeetingKind.IN_PERSON, f"with {who}; no link or place given")
+        return Classification(
+            MeetingKind.IN_PERSON, f"a meeting with {who}, no link, place or call given"
+        )
     return Classification(MeetingKind.NONE, "no link, place or other people")

@@ -20,6 +20,7 @@ block on I/O; neither polls.
 
 from __future__ import annotations
 
+import html
 import logging
 import queue
 import threading
@@ -115,6 +116,13 @@ class DBusNotifier:
     def has_actions(self) -> bool:
         return "actions" in self.capabilities
 
+    def _plain(self, body: str) -> str:
+        """The body as plain text: a server with ``body-markup`` reads ``<b>`` and ``&``
+        as markup, and a meeting's title in the body is anyone's text."""
+        if "body-markup" in self.capabilities:
+            return html.escape(body, quote=False)
+        return body
+
     def show(self, notice: Notice) -> bool:
         link = self._live_link()
         if link is None:
@@ -140,7 +148,7 @@ class DBusNotifier:
                 replaces,
                 self._icon,
                 notice.title,
-                notice.body,
+                self._plain(notice.body),
                 actions,
                 hints,
                 timeout_ms,

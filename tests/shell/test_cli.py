@@ -62,3 +62,98 @@ def test_no_display_runs_without_a_tray_and_says_so_once(tmp_path):
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+CALLS_ICS = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:audio-1
+DTSTART;TZID=Europe/Berlin:20261130T094500
+DTEND;TZID=Europe/Berlin:20261130T103000
+SUMMARY:Supplier call \x1b]0;pwned\x07<b>&</b> {long}
+LOCATION:Telefonkonferenz
+DESCRIPTION:Einwahl: +49 30 5555 0123\\, PIN 4411#
+ORGANIZER:mailto:lea@example.com
+ATTENDEE:mailto:me@example.com
+END:VEVENT
+BEGIN:VEVENT
+UID:video-1
+DTSTART;TZID=Europe/Berlin:20261130T111000
+DTEND;TZID=Europe/Berlin:20261130T114000
+SUMMARY:Design review
+DESCRIPTION:Join: https://meet.google.com/abc-defg-hij
+ORGANIZER:mailto:lea@example.com
+ATTENDEE:mailto:me@example.com
+END:VEVENT
+END:VCALENDAR
+""".replace("{long}", "x" * 300)
+
+
+def _with_calendar(tmp_path: Path) -> Path:
+    ics = tmp_path / "calls.ics"
+    ics.write_text(CALLS_ICS.replace("\n", "\r\n"), encoding="utf-8")
+    config = tmp_path / "config" / "movebreak" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'[[calendar.sources]]\nname = "work"\npath = "{ics}"\n')
+    return ics
+
+
+def test_next_plans_with_the_calendar_as_the_app_does(tmp_path):
+    _with_calendar(tmp_path)
+    done = run(tmp_path, "next", "--from", "2026-11-30T08:00", "--json")
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(done.stdout)
+    stand = [p for p in plan if p["routine"] == "meeting-stand"]
+    # At the call's start, then every audio_reminder (20 min) while it lasts.
+    assert [p["at"][11:16] for p in stand] == ["09:45", "10:05", "10:25"]
+    assert stand[1]["reason"].startswith("still in: Supplier call")
+    reason = stand[0]["reason"]
+    assert reason.startswith("audio-only call: Supplier call")
+    assert "\x1b" not in reason and "\x07" not in reason and "\\x1b" in reason
+    assert len(reason) <= len("audio-only call: ") + 60
+    resets = [p["at"][11:16] for p in plan if p["routine"] == "reset"]
+    assert "09:50" not in resets  # the call was the walking time
+    assert "11:20" not in resets and "11:40" in resets  # held by the video call, then offered
+
+    bare = json.loads(run(tmp_path, "next", "--from", "2026-11-30T08:00", "--json",
+                          "--no-calendar").stdout)
+    assert not [p for p in bare if p["routine"] == "meeting-stand"]
+    assert "09:50" in [p["at"][11:16] for p in bare if p["routine"] == "reset"]
+
+
+def test_meetings_text_neutralises_controls_and_bounds_titles(tmp_path):
+    ics = _with_calendar(tmp_path)
+    done = run(tmp_path, "meetings", "--ics", str(ics), "--from", "2026-11-30")
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    line = next(ln for ln in done.stdout.splitlines() if "Supplier call" in ln)
+    assert "\\x1b]0;pwned\\x07" in line and "x" * 100 not in line
+
+
+def test_meetings_with_a_missing_ics_is_an_error(tmp_path):
+    done = run(tmp_path, "meetings", "--ics", str(tmp_path / "missing.ics"), "--json")
+    assert done.returncode == 2
+    assert "missing.ics" in done.stderr and done.stdout == ""
+
+
+def test_meetings_json_into_a_pipe_closed_early_ends_quietly(tmp_path):
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:e{i}\r\nDTSTART:20261130T{8 + i // 60:02d}{i % 60:02d}00Z\r\n"
+        f"DURATION:PT1M\r\nSUMMARY:Call {i} {'y' * 200}\r\nLOCATION:Phone\r\n"
+        "ORGANIZER:mailto:a@example.com\r\nATTENDEE:mailto:b@example.com\r\nEND:VEVENT\r\n"
+        for i in range(600)
+    )
+    ics = tmp_path / "many.ics"
+    ics.write_text(f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n{events}END:VCALENDAR\r\n")
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), "TZ": "UTC"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "movebreak", "meetings", "--ics", str(ics), "--from",
+         "2026-11-30", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`
+    _, stderr = proc.communicate(timeout=60)
+    assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr, stderr.decode()
+    assert proc.returncode == 0
