@@ -254,3 +254,17 @@ def test_core_module_imports_no_calendar_libraries():
             "for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_description_built_to_backtrack_is_classified_at_once():
+    """120 KB of nested parentheses took 98 s in the phone-number pattern; now milliseconds.
+
+    The bound (a generous 10 s) only tells a hang from a pass; the figure is in
+    bench/calendar_load.py --hostile.
+    """
+    import time
+
+    started = time.monotonic()
+    kind = kind_of(summary="Sync", description="(1/" * 40_000, url="https://zoom.us/j/123456789")
+    assert kind is MeetingKind.VIDEO
+    assert time.monotonic() - started < 10
