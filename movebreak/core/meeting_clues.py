@@ -55,11 +55,14 @@ CALL_WORDS = _words(
     r"telefone|chiamata|telefono|bellen|telefoon|inbellen|tele-?conf[ée]r\w*|audio-?conf\w*",
     cjk=("電話", "通話"),
 )
-#: A location part that names a call, not a place ("Conference call", "Telefon", "Call me").
+#: A location part that names a call, not a place ("Conference call", "Telefon", "Call me"),
+#: perhaps with the line's short id ("Bridge 3", "Dial-in #2", "Telco B"): an id has a
+#: digit or is one letter, so "Phone booth" stays a place.
 CALL_LOCATION = re.compile(
     r"^(?:(?:mobile|cell|cellphone|call me|i'?ll call(?: you)?|we'?ll call(?: you)?|bridge)"
     r"|(?:" + CALL_WORDS.pattern + r")(?:\s+(?:" + CALL_WORDS.pattern + r"))?"
-    r"|" + PHONE_CALL.pattern + r")$",
+    r"|" + PHONE_CALL.pattern + r")"
+    r"(?:\s*(?:#|no\.?|nr\.?|n[°º])?\s*(?:\d[\w-]{0,5}|[a-z]))?$",
     re.IGNORECASE,
 )
 
