@@ -11,7 +11,9 @@ of the timetable but the ``Status`` the icon is drawn for.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -95,6 +97,7 @@ class TrayIcon:
         self._today = ""
         self._stopped = False  # after stop(), pystray's xorg loop is gone: no more updates
         self._drawn: Frame | None = None
+        self._old_icon_files: list[str] = []  # appindicator: files a host may still read
         xorg = pystray.Icon.__module__ == "pystray._xorg"
         self._title: Callable[[str], str] = latin1_title if xorg else str
         image = self._image(frame_of(Status.WAITING, None))
@@ -215,6 +218,7 @@ class TrayIcon:
             on_ready()
 
         self._fix_xorg_clicks()
+        self._keep_icon_files_readable()
         self._icon.run(setup=setup)
 
     def stop(self) -> None:
@@ -225,6 +229,45 @@ class TrayIcon:
         """
         self._stopped = True
         self._icon.stop()
+        for path in self._old_icon_files:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        self._old_icon_files.clear()
+
+    def _keep_icon_files_readable(self) -> None:
+        """Let a tray host finish reading an icon file before it is deleted (appindicator).
+
+        pystray 0.19.5 deletes the icon's file, then writes the next one under a new
+        name and points the indicator at it. GNOME's AppIndicator extension reads the
+        file after the NewIcon signal, so a quick second change deleted the file under
+        it ("Impossible to read image info", the icon shown as "•••" until the next
+        change; seen 13 times in one test run). Here the next file is written first,
+        and a file is deleted only two changes later.
+        """
+        if type(self._icon).__module__ != "pystray._appindicator":
+            return
+        import tempfile
+        import types
+
+        from pystray._util.gtk import mainloop
+
+        old = self._old_icon_files
+
+        @mainloop
+        def update_icon(this: Any) -> None:
+            if this._icon_path:
+                old.append(this._icon_path)
+            handle, path = tempfile.mkstemp(prefix="movebreak-icon-", suffix=".png")
+            with os.fdopen(handle, "wb") as file:
+                this.icon.save(file, "PNG")
+            this._icon_path = path
+            this._icon_valid = True
+            this._appindicator.set_icon(path)
+            while len(old) > 2:
+                with contextlib.suppress(OSError):
+                    os.unlink(old.pop(0))
+
+        self._icon._update_icon = types.MethodType(update_icon, self._icon)
 
     def _fix_xorg_clicks(self) -> None:
         """Work around two pystray 0.19.5 xorg bugs (measured: 1 start in 5 never docked).

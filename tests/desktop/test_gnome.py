@@ -161,6 +161,35 @@ def test_menu_over_dbusmenu_pauses_and_resumes(gnome, launch, artifacts):
     assert app.running
 
 
+UNREADABLE_ICON = "Impossible to read image info"
+
+
+def test_quick_icon_changes_never_leave_the_extension_an_unreadable_file(gnome, launch,
+                                                                        artifacts):
+    """pystray deleted each icon file before the next: the extension, reading it after the
+    NewIcon signal, logged it unreadable and showed "•••" (13 times in one module run)."""
+    app, item = start(gnome, launch, config("1h"))
+    before = gnome.log_tail("gnome-shell", 10**7).count(UNREADABLE_ICON)
+    for round_ in range(6):  # each pause and resume redraws the icon
+        menu = gnome.menu_layout(item)
+        gnome.menu_click(item, menu_entry(menu, "30 min", parent="Pause").id)
+        wait_until(lambda: status(gnome, app)["paused"] or None, 5, f"pause {round_}")
+        gnome.menu_click(item, menu_entry(gnome.menu_layout(item), "Resume").id)
+        wait_until(lambda: not status(gnome, app)["paused"] or None, 5, f"resume {round_}")
+    box = wait_until(lambda: gnome.panel_icon(item), 5, "the extension's panel button")
+    x, y, w, h = box
+
+    def painted() -> Any:
+        shot = gnome.screenshot()
+        crop = shot.crop((x, y, x + w, y + h))
+        return shot if colour_share(crop, COLOURS[Status.WAITING], tolerance=14) > 0.04 else None
+
+    wait_until(painted, 8, "the waiting icon drawn after the last change").save(
+        artifacts / "after-changes.png")
+    shell_log = gnome.log_tail("gnome-shell", 10**7)
+    assert shell_log.count(UNREADABLE_ICON) == before, shell_log[-2000:]
+
+
 def test_a_prompt_reaches_the_shell_with_its_buttons(gnome, launch, artifacts):
     app, item = start(gnome, launch, config("3s"))
     note = gnome.wait_for_notification(lambda n: n.summary.startswith(PROMPT), timeout=10)
