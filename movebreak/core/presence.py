@@ -20,7 +20,9 @@ SLEEP_SLACK = timedelta(seconds=60)
 # How often to look while the user is away (when the desktop cannot tell us the moment
 # they return) and while something asks for quiet (to notice when it ends).
 WATCH = timedelta(seconds=20)
-QUIET_WATCH = timedelta(seconds=60)
+# 20 s: a held prompt comes soon after the quiet ends, for one in-process look (a D-Bus
+# property or two, a shared-memory read) three times a minute while quiet lasts.
+QUIET_WATCH = timedelta(seconds=20)
 # Never look more often than this, whatever the numbers say.
 MIN_LOOK = timedelta(seconds=5)
 
