@@ -70,6 +70,7 @@ def _linux_probes(env: Mapping[str, str], failures: list[str]
                   ) -> tuple[list[QuietProbe], list[Callable[[], None]]]:
     from movebreak.focus.dbus import MakoModeDndProbe, NotificationServerDndProbe, SessionBus
     from movebreak.focus.gnome import GnomeDndProbe, is_gnome_like
+    from movebreak.focus.kwin import is_kde
     from movebreak.focus.x11 import X11FullscreenProbe
 
     candidates: list[tuple[str, Callable[[], QuietProbe]]] = []
@@ -80,6 +81,10 @@ def _linux_probes(env: Mapping[str, str], failures: list[str]
         from movebreak.focus.wayland import WaylandFullscreenProbe
 
         candidates.append(("wayland-fullscreen", lambda: WaylandFullscreenProbe(env)))
+    if wayland and is_kde(env):  # KWin lists no windows to clients; a KWin script reports
+        from movebreak.focus.kwin import KWinFullscreenProbe
+
+        candidates.append(("kwin-fullscreen", lambda: KWinFullscreenProbe(env)))
     if is_gnome_like(env):
         candidates.append(("gnome-dnd", lambda: GnomeDndProbe.for_env(env)))
     probes = [p for label, make in candidates if (p := _working(make, failures, label))]

@@ -11,6 +11,8 @@ protocol goes through the same input stack as a keyboard.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -21,6 +23,9 @@ from session import SCREEN
 from test_app import ALL_DAY, QUIET, READY, config
 
 from movebreak.core.state import Status
+from movebreak.focus.base import QuietReason
+from movebreak.focus.detect import detect as detect_quiet
+from movebreak.focus.kwin import KWinFullscreenProbe
 from movebreak.idle.wayland import WaylandIdleSource
 from movebreak.tray.art import COLOURS
 
@@ -175,3 +180,71 @@ def test_away_and_back_are_noticed_by_the_app(launch, kde, artifacts):
     assert note.received_at - back < 3  # KWin reports the return at once
     icon_shows(kde, Status.DUE, artifacts, "welcome-back")
 
+
+# ---------------------------------------------------------------- fullscreen (a KWin script)
+
+TK_WINDOW = (
+    "import sys, tkinter as tk\n"
+    "r = tk.Tk(); r.title(sys.argv[1]); r.configure(bg='black'); r.geometry('300x200')\n"
+    "def command(*_):\n"
+    "    line = sys.stdin.readline().strip()\n"
+    "    if line in ('', 'quit'): r.destroy()\n"
+    "    else: r.attributes('-fullscreen', line == 'full')\n"
+    "r.createfilehandler(sys.stdin, tk.READABLE, command); r.mainloop()\n")
+
+
+class TkWindow:
+    """A Tk program (on Xwayland) with one window; stdin lines ``full``/``window``/``quit``."""
+
+    def __init__(self, kde: KdeDesktop, title: str) -> None:
+        self.kde = kde
+        self.title = title
+        self.process = subprocess.Popen(
+            kde.in_ns([sys.executable, "-c", TK_WINDOW, title]), env=kde.env,
+            stdin=subprocess.PIPE, text=True)
+        self.client = wait_until(self.find, 10, f"the window {title!r} among KWin's clients")
+
+    def find(self) -> dict | None:
+        return next((w for w in self.kde.windows() if w["caption"] == self.title), None)
+
+    def fullscreen(self, on: bool) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write("full\n" if on else "window\n")
+        self.process.stdin.flush()
+        wait_until(lambda: (w := self.find()) is not None and w["fullScreen"] is on, 10,
+                   f"KWin to make {self.title!r} {'fullscreen' if on else 'a window'}")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            self.process.wait(timeout=10)
+
+
+def test_fullscreen_through_kwin_is_seen_by_the_probe(kde):
+    detector = detect_quiet(kde.env)
+    probe = KWinFullscreenProbe(kde.env)
+    video = None
+    try:
+        assert "kwin-fullscreen" in detector.probe_names, detector.probe_names
+        assert "wayland-fullscreen" not in detector.probe_names  # KWin has no wlr toplevels
+        video = TkWindow(kde, "mb-video")
+        assert probe.reason() is None and detector.quiet_reason() is None
+        video.fullscreen(True)  # _NET_WM_STATE_FULLSCREEN through Xwayland, as a player does
+        wait_until(lambda: probe.reason() is QuietReason.FULLSCREEN or None, 5,
+                   "the probe to see the fullscreen window")
+        assert detector.quiet_reason() is QuietReason.FULLSCREEN
+        video.fullscreen(False)
+        wait_until(lambda: probe.reason() is None or None, 5, "fullscreen to end")
+        video.fullscreen(True)
+        wait_until(lambda: probe.reason() is QuietReason.FULLSCREEN or None, 5, "again")
+        video.close()  # closed while fullscreen: the hold goes with it
+        wait_until(lambda: probe.reason() is None or None, 5, "the closed window to be dropped")
+        assert detector.quiet_reason() is None
+    finally:
+        if video is not None:
+            video.close()
+        probe.close()
+        detector.close()
+    assert not [line for line in kde.log_tail_full("kwin").splitlines()
+                if "movebreak-kwin-" in line and "error" in line.lower()]
