@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
-from movebreak.focus.base import ProbeUnavailable, QuietProbe, QuietReason
+from movebreak.focus.base import ProbeUnavailable, QuietProbe, QuietReason, QuietWatch
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,20 @@ class QuietDetector:
             if reason is not None:
                 return reason
         return None
+
+    def on_change(self, callback: Callable[[], None]) -> list[str]:
+        """Have every probe that can tell changes call ``callback``; their names."""
+        watching: list[str] = []
+        for probe in self._probes:
+            if isinstance(probe, QuietWatch):
+                try:
+                    probe.on_change(callback)
+                except ProbeUnavailable as error:
+                    log.debug("%s cannot report changes (%s); looked at as planned",
+                              probe.name, error)
+                    continue
+                watching.append(probe.name)
+        return watching
 
     def close(self) -> None:
         for probe in self._probes:

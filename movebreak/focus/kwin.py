@@ -12,7 +12,8 @@ goes or changes its ``fullScreen`` state, and sends the answer with ``callDBus``
 tiny object this probe serves on its own bus connection (``Report(b)`` on
 ``/io/github/movebreak/Fullscreen``, addressed to the connection's unique name, so
 nothing is claimed on the bus). One daemon thread blocks on that connection and keeps
-the value current; ``reason()`` is a read under a lock. The script is unloaded on
+the value current; ``reason()`` is a read under a lock, and ``on_change`` callbacks let
+the app look again the moment a fullscreen window goes. The script is unloaded on
 ``close``; if the app dies first, KWin's calls to the vanished name simply fail.
 """
 
@@ -23,7 +24,7 @@ import os
 import socket
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,7 @@ class KWinFullscreenProbe:
         self._fullscreen: bool | None = None  # None until the script's first report
         self._lost: str | None = None
         self._reported = threading.Event()
+        self._callbacks: list[Callable[[], None]] = []
         self._replies: dict[int, tuple[threading.Event, list[Any]]] = {}
         self._script_name = "movebreak-fullscreen-" + str(self._bus.unique_name).translate(
             str.maketrans(":.", "__"))
@@ -182,12 +184,18 @@ class KWinFullscreenProbe:
         if (fields.get(HeaderFields.path) == REPORT_PATH
                 and fields.get(HeaderFields.member) == "Report" and len(message.body) == 1):
             with self._lock:
+                changed = self._fullscreen is not None and self._fullscreen != bool(
+                    message.body[0])
                 self._fullscreen = bool(message.body[0])
+                callbacks = list(self._callbacks) if changed else []
             self._reported.set()
             reply = new_method_return(message)
         else:
+            callbacks = []
             reply = new_error(message, "org.freedesktop.DBus.Error.UnknownMethod",
                               "s", ("movebreak serves only Report here",))
+        for callback in callbacks:  # before the reply: KWin's callDBus does not wait for it
+            callback()
         with self._lock, contextlib.suppress(OSError):
             self._bus.send(reply)
 
@@ -207,6 +215,11 @@ class KWinFullscreenProbe:
             if self._lost is not None:
                 raise ProbeUnavailable(f"KWin's fullscreen reports lost: {self._lost}")
             return QuietReason.FULLSCREEN if self._fullscreen else None
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """``QuietWatch``: called on the reader thread after a report that changed the answer."""
+        with self._lock:
+            self._callbacks.append(callback)
 
     def close(self) -> None:
         """Unload the script (best effort), then end the connection and its thread."""

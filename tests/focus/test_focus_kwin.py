@@ -103,6 +103,20 @@ def test_reports_from_the_script_hold_and_release_prompts(bus, fake_kwin, tmp_pa
         probe.reason()
 
 
+def test_a_changed_report_calls_back_once(bus, fake_kwin, tmp_path):
+    probe = kwin.KWinFullscreenProbe(env_for(bus, tmp_path))
+    calls: list[bool] = []
+    try:
+        probe.on_change(lambda: calls.append(probe.reason() is QuietReason.FULLSCREEN))
+        fake_kwin.report(False)  # the same answer again: nothing to look at
+        fake_kwin.report(True)
+        fake_kwin.report(True)
+        fake_kwin.report(False)
+        assert calls == [True, False]  # each call came before the report's reply
+    finally:
+        probe.close()
+
+
 def test_other_calls_to_the_probe_get_an_error(bus, fake_kwin, tmp_path):
     probe = kwin.KWinFullscreenProbe(env_for(bus, tmp_path))
     try:
