@@ -50,6 +50,8 @@ from jeepney import DBusAddress, MessageType, Properties, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.wrappers import unwrap_msg
 
+import movebreak
+
 NOTIFICATIONS = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
 WATCHER = "org.kde.StatusNotifierWatcher"
@@ -428,6 +430,7 @@ class WaylandSession:
         })
         assert self.wayland_socket is not None
         env["WAYLAND_DISPLAY"] = str(self.wayland_socket)  # absolute: own runtime folder
+        env["PYTHONPATH"] = str(Path(movebreak.__file__).resolve().parents[1])  # tests' code
         config_path = None
         if config_text is not None:
             config_path = root / "config" / "movebreak" / "config.toml"

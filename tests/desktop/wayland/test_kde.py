@@ -25,8 +25,6 @@ from test_app import ALL_DAY, QUIET, READY, config
 from movebreak.core.state import Status
 from movebreak.focus.base import QuietReason
 from movebreak.focus.detect import detect as detect_quiet
-from movebreak.focus.kwin import KWinFullscreenProbe
-from movebreak.idle.wayland import WaylandIdleSource
 from movebreak.tray.art import COLOURS
 
 pytestmark = pytest.mark.desktop
@@ -149,6 +147,8 @@ def test_plasma_dnd_holds_the_prompt_then_it_comes_once(launch, kde, artifacts):
 
 
 def test_idle_grows_and_a_key_through_kwin_resets_it(kde):
+    from movebreak.idle.wayland import WaylandIdleSource  # here: older code lacks it
+
     source = WaylandIdleSource(kde.env, timeout_ms=500)
     try:
         assert source.name == "wayland-ext_idle_notifier_v1"  # KWin 5.27 has both protocols
@@ -225,6 +225,8 @@ class TkWindow:
 
 
 def test_fullscreen_through_kwin_is_seen_by_the_probe(kde):
+    from movebreak.focus.kwin import KWinFullscreenProbe  # here: older code lacks it
+
     detector = detect_quiet(kde.env)
     probe = KWinFullscreenProbe(kde.env)
     video = None
@@ -251,3 +253,23 @@ def test_fullscreen_through_kwin_is_seen_by_the_probe(kde):
         detector.close()
     assert not [line for line in kde.log_tail_full("kwin").splitlines()
                 if "movebreak-kwin-" in line and "error" in line.lower()]
+
+
+def test_a_fullscreen_window_holds_the_prompt_until_it_leaves_fullscreen(launch, kde, artifacts):
+    kde.press_key()
+    video = TkWindow(kde, "mb-film")
+    try:
+        video.fullscreen(True)
+        app, item = start(launch, kde, config("3s"))
+        assert "kwin-fullscreen" in app.wait_for_log("prompts are held for:", 5)
+        wait_until(lambda: "Held: a fullscreen window" in str(
+            kde.item_property(item, "Title")) or None, 5, "the tray to say why prompts wait")
+        with pytest.raises(DesktopTimeout):  # two reset intervals pass without a prompt
+            kde.wait_for_notification(summary="2-minute reset", timeout=6.5)
+        ended = time.monotonic()
+        video.fullscreen(False)  # KWin's script reports it; the app looks at once
+        note = kde.wait_for_notification(summary="2-minute reset", timeout=10)
+        assert 0 < note.received_at - ended < 5
+        icon_shows(kde, Status.DUE, artifacts, "after-fullscreen")
+    finally:
+        video.close()
