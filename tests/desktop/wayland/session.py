@@ -430,7 +430,9 @@ class WaylandSession:
         })
         assert self.wayland_socket is not None
         env["WAYLAND_DISPLAY"] = str(self.wayland_socket)  # absolute: own runtime folder
-        env["PYTHONPATH"] = str(Path(movebreak.__file__).resolve().parents[1])  # tests' code
+        # The app runs the code the tests imported. (A tree under /tmp is not seen: the
+        # namespace has its own /tmp, with only the harness's folder bound in.)
+        env["PYTHONPATH"] = str(Path(movebreak.__file__).resolve().parents[1])
         config_path = None
         if config_text is not None:
             config_path = root / "config" / "movebreak" / "config.toml"
