@@ -80,6 +80,7 @@ def _stack(request: pytest.FixtureRequest) -> WaylandSession:
 def _desktop_test(request: pytest.FixtureRequest, artifacts: Path) -> Iterator[None]:
     """No notifications and no DND from earlier tests; a screenshot if this one fails."""
     desktop = _stack(request)
+    desktop.floor = desktop.monitor.max_id()  # a test sees its own notifications only
     desktop.reset_for_test()
     yield
     report = getattr(request.node, "rep_call", None)

@@ -129,7 +129,6 @@ class KdeDesktop(WaylandSession):
         self.start_monitor(self.wait_owner(NOTIFICATIONS, shell, PLASMA_START_TIMEOUT_S))
 
     def reset_for_test(self) -> None:
-        self.floor = self.monitor.max_id()  # Plasma's ids go on counting up
         for cookie in self._cookies:
             with contextlib.suppress(Exception):
                 self.uninhibit(cookie)
