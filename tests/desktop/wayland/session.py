@@ -41,6 +41,7 @@ from harness import (
     _die_with_parent,
     _NotificationMonitor,
     _safe,
+    all_procs,
     descendants,
     end_processes,
     read_proc,
@@ -303,7 +304,16 @@ class WaylandSession:
             with contextlib.suppress(OSError):
                 self._bus.close()
             self._bus = None
+        namespace = _mount_ns(self._holder.info.pid) if self._holder else None
+        if namespace == _mount_ns(os.getpid()):
+            namespace = None  # never sweep the machine's own namespace
         for daemon in [*reversed(self._daemons), *([self._holder] if self._holder else [])]:
+            if daemon is self._holder and namespace is not None:
+                # Programs a daemon started detached (KDE's kconf_update double-forks) are
+                # no one's descendants any more, but they are still in the namespace.
+                strays = [p for p in all_procs() if p.alive and p.pid != daemon.info.pid
+                          and _mount_ns(p.pid) == namespace]
+                end_processes(strays, grace=2.0)
             family = [daemon.info, *descendants(daemon.info.pid)]
             end_processes(family, grace=2.0)
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -449,6 +459,14 @@ class WaylandSession:
                            config_path=config_path, out_dir=out, cwd=root / "home")
         self._apps.append(handle)
         return handle
+
+
+def _mount_ns(pid: int) -> str | None:
+    """The mount namespace a process is in (``mnt:[inode]``), None if it is gone."""
+    try:
+        return os.readlink(f"/proc/{pid}/ns/mnt")
+    except OSError:
+        return None
 
 
 def _menu_item(layout: Any) -> MenuItem:
