@@ -175,6 +175,14 @@ class App:
             lambda when, look: self.timer.once("presence", when, look),
             wait_for_activity=getattr(idle, "wait_for_activity", None),
         )
+        presence = self.presence
+
+        def look_now() -> None:  # the desktop said a hold may have ended: look at once
+            self.timer.once("presence", self.clock.now(), presence.look)
+
+        watching = quiet.on_change(look_now)
+        if watching:
+            log.info("quiet signals reported as they change: %s", ", ".join(watching))
         self.presence.look()
 
     # ----- start at login (the tray's check item) -----------------------------

@@ -7,8 +7,9 @@ in a round trip or two, never by starting a program.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class QuietReason(Enum):
@@ -35,3 +36,16 @@ class QuietProbe(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class QuietWatch(Protocol):
+    """A probe whose desktop *tells* it about changes (a signal, a script's report).
+
+    The app then looks again at once instead of at its next planned look, so a prompt
+    held by DND or a fullscreen window comes right after the hold ends.
+    """
+
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` (from any thread) whenever the answer may have changed."""
+        ...

@@ -28,6 +28,7 @@ NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
 DUNST_INTERFACE = "org.dunstproject.cmd0"
 MAKO_PATH = "/fr/emersion/Mako"
 MAKO_INTERFACE = "fr.emersion.Mako"
+PROPERTIES = "org.freedesktop.DBus.Properties"
 CALL_TIMEOUT_S = 1.0
 
 
@@ -39,8 +40,9 @@ class SessionBus:
             from jeepney.io.blocking import open_dbus_connection
         except ImportError as error:
             raise ProbeUnavailable("jeepney is not installed") from error
+        self.address = address or "SESSION"
         try:
-            self._connection = open_dbus_connection(bus=address or "SESSION")
+            self._connection = open_dbus_connection(bus=self.address)
         except (OSError, KeyError, ValueError, TimeoutError) as error:
             raise ProbeUnavailable(f"no D-Bus session bus: {error}") from error
         self._lock = threading.Lock()
@@ -105,6 +107,7 @@ class NotificationServerDndProbe:
         self._bus = bus
         self._interface = interface
         self._prop = prop
+        self._watch: PropertyWatch | None = None
 
     @classmethod
     def kde(cls, bus: SessionBus) -> NotificationServerDndProbe:
@@ -119,8 +122,70 @@ class NotificationServerDndProbe:
                                        self._prop)
         return QuietReason.DO_NOT_DISTURB if value is True else None
 
+    def on_change(self, callback: Callable[[], None]) -> None:
+        """``QuietWatch``: the server's ``PropertiesChanged`` for the property (Plasma sends it)."""
+        if self._watch is None:
+            self._watch = PropertyWatch(self._bus.address, NOTIFICATIONS, NOTIFICATIONS_PATH,
+                                        self._interface, self._prop)
+        self._watch.callbacks.append(callback)
+
     def close(self) -> None:
-        """The shared bus is closed by its owner, the detector."""
+        """Its own watch, if any; the shared bus is closed by its owner, the detector."""
+        if self._watch is not None:
+            self._watch.close()
+
+
+class PropertyWatch:
+    """One connection and thread waiting for ``PropertiesChanged`` of one property.
+
+    The match rule names the server's well-known name, path and interface, so the bus
+    sends nothing else; the thread blocks in ``receive`` until ``close`` shuts the
+    socket down. Callbacks run on that thread.
+    """
+
+    def __init__(self, address: str, name: str, path: str, interface: str, prop: str) -> None:
+        from jeepney import MatchRule, message_bus
+        from jeepney.io.blocking import open_dbus_connection
+        from jeepney.wrappers import DBusErrorResponse, unwrap_msg
+
+        self._prop = prop
+        self.callbacks: list[Callable[[], None]] = []
+        rule = MatchRule(type="signal", sender=name, path=path, interface=PROPERTIES,
+                         member="PropertiesChanged")
+        rule.add_arg_condition(0, interface)
+        try:
+            self._connection = open_dbus_connection(bus=address)
+        except (OSError, KeyError, ValueError, TimeoutError) as error:
+            raise ProbeUnavailable(f"no D-Bus session bus: {error}") from error
+        try:
+            unwrap_msg(self._connection.send_and_get_reply(message_bus.AddMatch(rule),
+                                                           timeout=CALL_TIMEOUT_S))
+        except (DBusErrorResponse, OSError, TimeoutError, ValueError) as error:
+            self._connection.close()
+            raise ProbeUnavailable(f"cannot watch {interface}.{prop}: {error}") from error
+        self._thread = threading.Thread(target=self._run, name=f"watch-{prop}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                message = self._connection.receive()
+            except (OSError, ValueError):
+                return  # closed, or the bus went away: the probe's reads say so
+            body = message.body
+            if len(body) == 3 and (self._prop in body[1] or self._prop in body[2]):
+                for callback in list(self.callbacks):
+                    callback()
+
+    def close(self) -> None:
+        import socket
+
+        with contextlib.suppress(OSError):
+            self._connection.sock.shutdown(socket.SHUT_RDWR)
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=2)
+        with contextlib.suppress(OSError):
+            self._connection.close()
 
 
 CONVENTIONAL_DND_MODES = frozenset({"do-not-disturb", "dnd"})

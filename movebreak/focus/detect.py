@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
-from movebreak.focus.base import ProbeUnavailable, QuietProbe, QuietReason
+from movebreak.focus.base import ProbeUnavailable, QuietProbe, QuietReason, QuietWatch
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,20 @@ class QuietDetector:
                 return reason
         return None
 
+    def on_change(self, callback: Callable[[], None]) -> list[str]:
+        """Have every probe that can tell changes call ``callback``; their names."""
+        watching: list[str] = []
+        for probe in self._probes:
+            if isinstance(probe, QuietWatch):
+                try:
+                    probe.on_change(callback)
+                except ProbeUnavailable as error:
+                    log.debug("%s cannot report changes (%s); looked at as planned",
+                              probe.name, error)
+                    continue
+                watching.append(probe.name)
+        return watching
+
     def close(self) -> None:
         for probe in self._probes:
             probe.close()
@@ -75,6 +89,7 @@ def _linux_probes(env: Mapping[str, str], failures: list[str]
                   ) -> tuple[list[QuietProbe], list[Callable[[], None]]]:
     from movebreak.focus.dbus import MakoModeDndProbe, NotificationServerDndProbe, SessionBus
     from movebreak.focus.gnome import GnomeDndProbe, is_gnome_like
+    from movebreak.focus.kwin import is_kde
     from movebreak.focus.x11 import X11FullscreenProbe
 
     candidates: list[tuple[str, Callable[[], QuietProbe]]] = []
@@ -85,6 +100,10 @@ def _linux_probes(env: Mapping[str, str], failures: list[str]
         from movebreak.focus.wayland import WaylandFullscreenProbe
 
         candidates.append(("wayland-fullscreen", lambda: WaylandFullscreenProbe(env)))
+    if wayland and is_kde(env):  # KWin lists no windows to clients; a KWin script reports
+        from movebreak.focus.kwin import KWinFullscreenProbe
+
+        candidates.append(("kwin-fullscreen", lambda: KWinFullscreenProbe(env)))
     if is_gnome_like(env):
         candidates.append(("gnome-dnd", lambda: GnomeDndProbe.for_env(env)))
     probes = [p for label, make in candidates if (p := _working(make, failures, label))]

@@ -62,3 +62,27 @@ def test_a_server_that_leaves_drops_the_probe(bus, plasma, caplog):
         assert "notifications-inhibited stopped answering" in caplog.text
     finally:
         detector.close()
+
+
+def test_plasmas_property_signal_is_passed_on_at_once(bus, plasma):
+    """Plasma sends ``PropertiesChanged`` for ``Inhibited``: the app looks again then."""
+    import threading
+
+    from movebreak.focus.dbus import PROPERTIES
+
+    detector = detect(env_for(bus), platform="linux")
+    changed = threading.Event()
+    try:
+        assert detector.on_change(changed.set) == ["notifications-inhibited"]
+        plasma.emit(NOTIFICATIONS_PATH, PROPERTIES, "PropertiesChanged", "sa{sv}as",
+                    ("org.freedesktop.Notifications.Other", {"Inhibited": ("b", True)}, []))
+        plasma.emit(NOTIFICATIONS_PATH, PROPERTIES, "PropertiesChanged", "sa{sv}as",
+                    (NOTIFICATIONS, {"Something": ("b", True)}, []))
+        assert not changed.wait(0.3)  # another interface, another property: not ours
+        plasma.properties[(NOTIFICATIONS_PATH, NOTIFICATIONS, "Inhibited")] = ("b", True)
+        plasma.emit(NOTIFICATIONS_PATH, PROPERTIES, "PropertiesChanged", "sa{sv}as",
+                    (NOTIFICATIONS, {"Inhibited": ("b", True)}, []))
+        assert changed.wait(5)
+        assert detector.quiet_reason() is QuietReason.DO_NOT_DISTURB
+    finally:
+        detector.close()

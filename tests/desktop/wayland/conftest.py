@@ -1,4 +1,8 @@
-"""Fixtures for the sway tests: one private sway + waybar + mako for the whole module.
+"""Fixtures for the Wayland tests: one private desktop per stack for the whole session.
+
+A test module names its stack with ``STACK = "kde"`` (default ``"sway"``): the
+``sway`` fixture is sway + waybar + mako, ``kde`` is KWin + plasmashell. A stack comes
+up only when a test of it runs.
 
 This folder's ``_desktop_test`` replaces the X11 one of ``tests/desktop/conftest.py``
 (same name), so these tests never start Xvfb; ``artifacts`` and the ``desktop``
@@ -19,6 +23,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from kde import KdeDesktop
+from session import WaylandSession
 from sway import SwayDesktop
 
 HERE = Path(__file__).resolve().parent
@@ -31,12 +37,20 @@ TOOLS = {
     "grim": "grim", "wtype": "wtype", "Xwayland": "xwayland", "dbus-daemon": "dbus",
     "unshare": "util-linux", "nsenter": "util-linux", "ip": "iproute2",
 }
+KDE_APT_INSTALL = ("apt-get install --no-install-recommends kwin-wayland plasma-workspace "
+                   "plasma-desktop qtwayland5 xwayland gir1.2-ayatanaappindicator3-0.1 "
+                   "iproute2 util-linux dbus")
+KDE_TOOLS = {
+    "kwin_wayland": "kwin-wayland", "plasmashell": "plasma-workspace",
+    "kded5": "kded5", "Xwayland": "xwayland", "dbus-daemon": "dbus",
+    "unshare": "util-linux", "nsenter": "util-linux", "ip": "iproute2",
+}
 
 
 def _unavailable(message: str) -> None:
     """Skip on a developer machine; fail under ``CI=true``, where the tests must run."""
     if os.environ.get("CI") == "true":
-        pytest.fail(f"sway tests cannot run under CI=true: {message}", pytrace=False)
+        pytest.fail(f"Wayland desktop tests cannot run under CI=true: {message}", pytrace=False)
     pytest.skip(message)
 
 
@@ -50,28 +64,41 @@ def sway() -> Iterator[SwayDesktop]:
         yield desktop
 
 
+@pytest.fixture(scope="session")
+def kde() -> Iterator[KdeDesktop]:
+    """The private Plasma session (about 3 s to bring up), shared by the KDE tests."""
+    missing = sorted({pkg for tool, pkg in KDE_TOOLS.items() if shutil.which(tool) is None})
+    if missing:
+        _unavailable(f"missing {' '.join(missing)} ({KDE_APT_INSTALL})")
+    with KdeDesktop(log_dir=ARTIFACTS / "_kde") as desktop:
+        yield desktop
+
+
+def _stack(request: pytest.FixtureRequest) -> WaylandSession:
+    return request.getfixturevalue(getattr(request.module, "STACK", "sway"))
+
+
 @pytest.fixture(autouse=True)
-def _desktop_test(request: pytest.FixtureRequest, sway: SwayDesktop,
-                  artifacts: Path) -> Iterator[None]:
-    """No notifications and no modes from earlier tests; a screenshot if this one fails."""
-    sway.set_modes(["default"])
-    sway.dismiss_all()
-    sway.forget_notifications()
+def _desktop_test(request: pytest.FixtureRequest, artifacts: Path) -> Iterator[None]:
+    """No notifications and no DND from earlier tests; a screenshot if this one fails."""
+    desktop = _stack(request)
+    desktop.floor = desktop.monitor.max_id()  # a test sees its own notifications only
+    desktop.reset_for_test()
     yield
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
-        sway.screenshot(artifacts / "failure.png")
-        shutil.copy2(ARTIFACTS / "_sway" / "sway.log", artifacts / "sway.log")
+        desktop.save_failure(artifacts)
 
 
 @pytest.fixture
-def launch(sway: SwayDesktop, artifacts: Path) -> Iterator[Callable[..., Any]]:
-    """Start programs in the sway session (logs in the artifacts); stopped after the test."""
+def launch(request: pytest.FixtureRequest, artifacts: Path) -> Iterator[Callable[..., Any]]:
+    """Start programs in the stack's session (logs in the artifacts); stopped after the test."""
+    desktop = _stack(request)
     handles: list[Any] = []
 
     def start(args: Sequence[str], env_extra: Mapping[str, str] | None = None,
               config_text: str | None = None, **kwargs: Any) -> Any:
-        handle = sway.start_app(args, env_extra, config_text, out_dir=artifacts, **kwargs)
+        handle = desktop.start_app(args, env_extra, config_text, out_dir=artifacts, **kwargs)
         handles.append(handle)
         return handle
 
@@ -79,4 +106,4 @@ def launch(sway: SwayDesktop, artifacts: Path) -> Iterator[Callable[..., Any]]:
     for handle in reversed(handles):
         handle.stop()
     if handles:
-        sway.wait_for_no_item(timeout=5)
+        desktop.wait_for_no_item(timeout=5)
