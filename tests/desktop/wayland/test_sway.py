@@ -250,8 +250,12 @@ def test_mako_dnd_mode_holds_the_prompt_then_it_comes_once(
     off = time.monotonic()
     note = sway.wait_for_notification(summary="2-minute reset", timeout=30)  # next look <= 20 s
     assert note.received_at > off
-    with pytest.raises(DesktopTimeout):  # released once, not once per held interval
-        wait_until(lambda: [n for n in sway.notifications()  # a new one, or one replaced
-                            if n.received_at > note.received_at] or None, 2.0, "a second prompt")
-    assert [n.id for n in sway.notifications() if n.summary.startswith("2-minute reset")] == [
-        note.id]
+    # Released once: the slots that fell due while held are merged into this one prompt
+    # (a replay would follow within milliseconds). With resets every 3 s the next regular
+    # one may come 3 s after the last held slot, so look only just after the release.
+    time.sleep(0.5)
+    soon = [n for n in sway.notifications()
+            if n.summary.startswith("2-minute reset")  # a new one, or one replaced
+            and 0 < n.received_at - note.received_at < 0.5]
+    assert soon == [], soon
+    assert "event missed reset (merged into reset)" in app.errors()
