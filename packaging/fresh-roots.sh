@@ -11,11 +11,15 @@
 #   2. git clone of this checkout's HEAD into /root/movebreak, and, inside the root as
 #      root, the README's run command with --version: `./dev run --version` installs
 #      what is missing, makes the venv and prints the version.
+#   3. in the suites of $MOVEBREAK_FRESH_DEB (default trixie: this machine's own release
+#      gets its .deb from check-all.sh), `./dev setup desktop packaging` and
+#      packaging/linux/build-deb.sh: the .deb for that release, built on it.
 # Then, one root at a time, the tray: packaging/check_tray.py brings up the virtual
 # desktop of the end-to-end tests on this machine (private bus, Xvfb, trayer, dunst)
 # and starts `./dev run` inside the root (chroot; this machine's /tmp is bind-mounted
 # there, so the X and bus sockets reach it). The icon must dock, its menu open and read
-# "Quit", and the app's log name the GTK backend (pystray._gtk).
+# "Quit", and the app's log name the GTK backend (pystray._gtk). Last, in the roots of
+# step 3, packaging/linux/check-deb.sh: apt installs the .deb, its icon docks with a menu.
 #
 # The full suite is not run here (it runs on the host); the roots are made afresh on
 # every run and removed at the end unless MOVEBREAK_KEEP_ROOTS=1. Logs:
@@ -29,6 +33,7 @@ SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=(bookworm trixie)
 ROOTS=${MOVEBREAK_ROOTS:-/var/tmp/movebreak-roots}
 MIRROR=${DEBOOTSTRAP_MIRROR:-http://deb.debian.org/debian}
+DEB_SUITES=" ${MOVEBREAK_FRESH_DEB-trixie} "
 HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # pip's settings name a certificate bundle (here it also trusts the machine's HTTPS
@@ -99,8 +104,15 @@ bootstrap() {
   git clone --quiet --no-local "$REPO" "$root/root/movebreak"
   local t1=$SECONDS
   in_root "$suite" sh -c 'cd /root/movebreak && ./dev run --version'
+  local note=""
+  if [[ $DEB_SUITES == *" $suite "* ]]; then
+    local t2=$SECONDS
+    in_root "$suite" sh -c 'cd /root/movebreak && ./dev setup desktop packaging &&
+      packaging/linux/build-deb.sh'
+    note="; .deb built $((SECONDS - t2)) s"
+  fi
   echo "$suite: debootstrap ${t_boot} s; README setup ($(cd "$root/root/movebreak" &&
-    git log -1 --format=%h)) $((SECONDS - t1)) s"
+    git log -1 --format=%h)) $((SECONDS - t1)) s$note"
 }
 
 pids=()
@@ -128,5 +140,11 @@ for suite in "${SUITES[@]}"; do
   grep -rqs "tray backend: pystray._gtk\|tray backend: pystray._appindicator" "$out" \
     || fail "fresh-$suite: the app's log does not name a GTK or AppIndicator tray backend ($out)"
   echo "$suite: $(tail -n 1 "$LOG_DIR/fresh-$suite-tray-and-menu-under-Xvfb.log")"
+done
+for suite in "${SUITES[@]}"; do
+  [[ $DEB_SUITES == *" $suite "* ]] || continue
+  step "fresh-$suite: check-deb.sh" in_root "$suite" env CI=true \
+    bash -c 'cd /root/movebreak && packaging/linux/check-deb.sh'
+  echo "$suite: $(tail -n 1 "$LOG_DIR/fresh-$suite-check-deb-sh.log")"
 done
 echo "fresh roots: OK (${SUITES[*]}) in $SECONDS s"
