@@ -32,7 +32,12 @@ need_tool chroot coreutils
 SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=(bookworm trixie)
 ROOTS=${MOVEBREAK_ROOTS:-/var/tmp/movebreak-roots}
-MIRROR=${DEBOOTSTRAP_MIRROR:-http://deb.debian.org/debian}
+# The machine's own Debian mirror (its apt sources), else Debian's.
+MIRROR=${DEBOOTSTRAP_MIRROR:-}
+[ -n "$MIRROR" ] || MIRROR=$( { awk '/^URIs:/ && $2 !~ /security/ { print $2 }' \
+  /etc/apt/sources.list.d/*.sources; awk '$1 == "deb" && $2 !~ /security/ { print $2 }' \
+  /etc/apt/sources.list; } 2>/dev/null | grep debian | head -n 1 || true)
+MIRROR=${MIRROR:-http://deb.debian.org/debian}
 DEB_SUITES=" ${MOVEBREAK_FRESH_DEB-trixie} "
 HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 CLEAN_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
