@@ -64,7 +64,7 @@ cleanup() {
   local suite
   for suite in "${SUITES[@]}"; do
     if [ "${MOVEBREAK_KEEP_ROOTS:-}" = 1 ]; then unmount_all "$ROOTS/$suite"
-    else remove_root "$ROOTS/$suite"
+    else remove_root "$ROOTS/$suite"; rm -f "$ROOTS/run-in-$suite"
     fi
   done
 }
