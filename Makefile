@@ -1,40 +1,11 @@
-# Two commands do all the set-up on a fresh machine (see README):
-#   make run    installs what is missing and starts the tray app on its built-in defaults
-#   make test   installs what is missing and runs the whole test suite
-PYTHON ?= python3
-VENV   ?= .venv
-PY      = $(VENV)/bin/python
-STAMP   = $(VENV)/.installed
+# A convenience where make is installed: each target runs the ./dev command of its name.
+# ./dev (POSIX sh) is what the README tells a newcomer to type: a fresh Debian has no make.
+.PHONY: run test desktop test-desktop lint setup clean
 
-.PHONY: run test test-desktop lint system-deps clean
+run test desktop lint setup:
+	./dev $@
 
-run: $(STAMP)
-	$(VENV)/bin/movebreak -v
-
-test: $(STAMP) system-deps-test
-	$(PY) -m ruff check .
-	$(PY) -m pytest
-
-# Only the end-to-end tests on a real (virtual) desktop.
-test-desktop: $(STAMP) system-deps-test
-	$(PY) -m pytest -m desktop
-
-lint: $(STAMP)
-	$(PY) -m ruff check .
-
-system-deps:
-	@packaging/system-deps.sh run
-
-system-deps-test:
-	@packaging/system-deps.sh test
-
-$(STAMP): pyproject.toml | system-deps
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[gtk,dev]' || { \
-	  echo "movebreak: PyGObject did not build; the tray icon will have no menu (see README, Pitfalls)"; \
-	  $(PY) -m pip install --quiet -e '.[dev]'; }
-	touch $(STAMP)
+test-desktop: desktop
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf .venv build dist *.egg-info

@@ -7,7 +7,8 @@ run the installed program exactly as a user starts it, and we look at the screen
 
 1. an icon docks in the tray, painted in one of the tray's state colours (ours, not a
    placeholder);
-2. with ``--menu``, a right click opens a menu window that is drawn;
+2. with ``--menu`` (the program must log with ``-v``), once the app logs that its menu is
+   ready, a right click opens a menu window that is drawn;
 3. the app then stops on SIGTERM, and its icon leaves the tray.
 
 Screenshots and the app's logs go to ``test-artifacts/packaging/<name>/``.
@@ -84,6 +85,11 @@ def check(name: str, command: list[str], want_menu: bool, out: Path) -> str:
             desktop.screenshot(out / "icon.png")
             summary = f"icon docked after {docked_after:.1f} s"
             if want_menu:
+                # The icon shows first with a "starting..." menu (Quit only): open the menu
+                # once the app says the menu is its own (the log, with -v).
+                app.wait_for_log("ready: the menu is the app's", timeout=30)
+                backend = app.wait_for_log("tray backend:", timeout=1).split("tray backend:")[1]
+                summary += f", backend {backend.strip()}"
                 before = desktop.top_windows()
                 desktop.click(*icon.center, button=3)
                 menu = desktop.wait_for_new_window(before, timeout=8)

@@ -16,8 +16,9 @@
 # python3-plyer 2.0 != 2.1, python3-recurring-ical-events 2.0 < 3.8), so those are
 # bundled in a private folder instead of /usr/lib/python3/dist-packages, where they would
 # clash with Debian's packages of the same names. Not /opt: Debian policy keeps packages
-# out of it. Pillow is compiled for CPython 3.11, hence "Architecture: amd64" and
-# "python3 (<< 3.12)".
+# out of it. Pillow is compiled for the CPython of the Debian release that builds the
+# package (3.11 on Debian 12, 3.13 on Debian 13), hence "Architecture: amd64" and
+# "python3 (>= 3.N), python3 (<< 3.N+1)": build the .deb on the release it is for.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 need_tool dpkg-deb dpkg
@@ -25,6 +26,8 @@ need_module build "build>=1.2"
 
 DEB_PYTHON=${DEB_PYTHON:-/usr/bin/python3}
 [ -x "$DEB_PYTHON" ] || fail "Debian's $DEB_PYTHON is missing (apt-get install python3)"
+read -r py_min py_next < <("$DEB_PYTHON" -c \
+  'import sys; v = sys.version_info; print(f"{v[0]}.{v[1]} {v[0]}.{v[1] + 1}")')
 # Already in Debian at a version our pins accept; not bundled (see the Depends line).
 FROM_DEBIAN="python-xlib six"
 APP_ID=io.github.movebreak.movebreak
@@ -120,7 +123,8 @@ mkdir -p "$root/DEBIAN"
 install -m 755 "$HERE/deb/postinst" "$HERE/deb/prerm" "$root/DEBIAN/"
 installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$deb_version/" -e "s/@ARCH@/$arch/" -e "s/@INSTALLED_SIZE@/$installed_size/" \
-  -e "s/@MAINTAINER@/$maintainer/" -e "s/@LIBC@/$libc/" "$HERE/deb/control.in" >"$root/DEBIAN/control"
+  -e "s/@MAINTAINER@/$maintainer/" -e "s/@LIBC@/$libc/" \
+  -e "s/@PYTHON_MIN@/$py_min/" -e "s/@PYTHON_NEXT@/$py_next/" "$HERE/deb/control.in" >"$root/DEBIAN/control"
 (cd "$root" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
 
 # Plain permissions (only the launcher is run directly; shared objects need no x bit) and

@@ -91,7 +91,7 @@ run_installed() {
   [ "$out" = "movebreak $version" ] || { echo "--version said: $out"; return 1; }
   /usr/bin/movebreak config init
   /usr/bin/movebreak config check
-  /usr/bin/movebreak next --json | /usr/bin/python3 -c 'import json,sys; assert json.load(sys.stdin)'
+  /usr/bin/movebreak next --days 7 --json | /usr/bin/python3 -c 'import json,sys; assert json.load(sys.stdin)'
   # Which copy of each library the launcher's path really loads.
   /usr/bin/python3 -s - <<'EOF'
 import sys

@@ -50,7 +50,7 @@ smoke() {
   [ "$out" = "movebreak $version" ] || { echo "--version said: $out"; return 1; }
   "$app/movebreak" config init
   "$app/movebreak" config check
-  "$app/movebreak" next --json | "$PY" -c 'import json,sys; assert json.load(sys.stdin)'
+  "$app/movebreak" next --days 7 --json | "$PY" -c 'import json,sys; assert json.load(sys.stdin)'
 }
 step "frozen: --version, config check, next --json" smoke
 

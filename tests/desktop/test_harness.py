@@ -197,7 +197,9 @@ def test_app_handle_reports_children_left_behind(desktop, launch):
     # The shell dies on SIGTERM while its background sleep lives on: a leaked child.
     leaky = launch(["sh", "-c", "sleep 30 & echo started; wait"], name="leaky")
     leaky.wait_for_output("started")
-    assert [p.comm for p in leaky.family()] == ["sleep"]
+    # The forked child is "sh" until it has exec'd sleep: wait for that, do not race it.
+    wait_until(lambda: [p.comm for p in leaky.family()] == ["sleep"],
+               10, lambda: f"the child to become sleep: {[p.comm for p in leaky.family()]}")
 
     result = leaky.stop()
     assert result.stopped_by_harness and result.exit_code == -15
