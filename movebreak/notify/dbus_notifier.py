@@ -62,6 +62,8 @@ class DBusNotifier:
         self._answered: set[int] = set()  # shown notifications already acted on
         self._lock = threading.Lock()
         self._connecting = threading.Lock()  # two notices at once open one link, not two
+        self._in_flight = 0  # Notify calls whose id is not recorded yet
+        self._recorded = threading.Condition(self._lock)
         self.capabilities: frozenset[str] = frozenset()
 
     def connect(self) -> bool:
@@ -154,13 +156,20 @@ class DBusNotifier:
                 timeout_ms,
             ),
         )
-        reply = link.call(message, CALL_TIMEOUT_S)
-        notification_id = int(reply.body[0])
         with self._lock:
-            if notice.kind:
-                self._id_of[notice.kind] = notification_id
-            self._kind_of[notification_id] = notice.kind
-            self._answered.discard(notification_id)  # shown anew: its buttons count again
+            self._in_flight += 1
+        try:
+            reply = link.call(message, CALL_TIMEOUT_S)
+            notification_id = int(reply.body[0])
+            with self._lock:
+                if notice.kind:
+                    self._id_of[notice.kind] = notification_id
+                self._kind_of[notification_id] = notice.kind
+                self._answered.discard(notification_id)  # shown anew: its buttons count again
+        finally:
+            with self._recorded:
+                self._in_flight -= 1
+                self._recorded.notify_all()
         return True
 
     def _live_link(self) -> BusLink | None:
@@ -229,7 +238,9 @@ class DBusNotifier:
             return
         notification_id, key = int(message.body[0]), str(message.body[1])
         action = _ACTIONS.get(key)
-        with self._lock:
+        with self._recorded:
+            if notification_id not in self._kind_of:  # pressed before its Notify returned
+                self._recorded.wait_for(lambda: self._in_flight == 0, CALL_TIMEOUT_S)
             kind = self._kind_of.get(notification_id)
             repeated = notification_id in self._answered
             if kind is not None and action is not None:

@@ -13,6 +13,7 @@ second and pins the exact message sequence:
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -204,3 +205,27 @@ def test_nothing_to_connect_to_says_no(tmp_path):
     notifier = DBusNotifier(Pressed(), bus=f"unix:path={tmp_path / 'nobody'}")
     assert not notifier.connect()
     assert not notifier.show(PROMPT)
+
+
+def test_a_press_that_arrives_before_the_notify_reply_still_counts(bus):
+    """The signal can overtake the reply's bookkeeping (a press within milliseconds, seen
+    on GNOME): the consumer waits for the Notify in flight instead of dropping it."""
+    server = NotificationServer(bus.address)
+    pressed = Pressed()
+    notifier = connected(bus, pressed)
+    app = _unique_name(notifier)
+
+    def press_then_answer(body: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+        server.next_id += 1
+        server.signal("ActionInvoked", (server.next_id, "start"), to=app)
+        time.sleep(0.3)  # the reply comes well after the press has been read
+        return "u", (server.next_id,)
+
+    server.methods[(PATH, BUS_NAME, "Notify")] = press_then_answer
+    try:
+        assert notifier.show(PROMPT)
+        wait_for(lambda: pressed.actions)
+        assert pressed.actions == [(NoticeAction.START, NoticeKind.PROMPT)]
+    finally:
+        notifier.close()
+        server.stop()
