@@ -62,6 +62,7 @@ def _lower_first(text: str) -> str:
 
 
 STARTING = "movebreak is starting…"
+ICON_FILE_GRACE_S = 30.0
 
 
 def latin1_title(text: str) -> str:
@@ -97,7 +98,8 @@ class TrayIcon:
         self._today = ""
         self._stopped = False  # after stop(), pystray's xorg loop is gone: no more updates
         self._drawn: Frame | None = None
-        self._old_icon_files: list[str] = []  # appindicator: files a host may still read
+        # appindicator: files a host may still read, with when they were replaced
+        self._old_icon_files: list[tuple[str, float]] = []
         xorg = pystray.Icon.__module__ == "pystray._xorg"
         self._title: Callable[[str], str] = latin1_title if xorg else str
         image = self._image(frame_of(Status.WAITING, None))
@@ -229,7 +231,7 @@ class TrayIcon:
         """
         self._stopped = True
         self._icon.stop()
-        for path in self._old_icon_files:
+        for path, _replaced in self._old_icon_files:
             with contextlib.suppress(OSError):
                 os.unlink(path)
         self._old_icon_files.clear()
@@ -242,11 +244,14 @@ class TrayIcon:
         file after the NewIcon signal, so a quick second change deleted the file under
         it ("Impossible to read image info", the icon shown as "•••" until the next
         change; seen 13 times in one test run). Here the next file is written first,
-        and a file is deleted only two changes later.
+        and a file is deleted only once it has been replaced for ``ICON_FILE_GRACE_S``:
+        under load the extension read paths several changes old, so a count of files
+        kept was not enough.
         """
         if type(self._icon).__module__ != "pystray._appindicator":
             return
         import tempfile
+        import time
         import types
 
         from pystray._util.gtk import mainloop
@@ -255,17 +260,18 @@ class TrayIcon:
 
         @mainloop
         def update_icon(this: Any) -> None:
+            now = time.monotonic()
             if this._icon_path:
-                old.append(this._icon_path)
+                old.append((this._icon_path, now))
             handle, path = tempfile.mkstemp(prefix="movebreak-icon-", suffix=".png")
             with os.fdopen(handle, "wb") as file:
                 this.icon.save(file, "PNG")
             this._icon_path = path
             this._icon_valid = True
             this._appindicator.set_icon(path)
-            while len(old) > 2:
+            while old and now - old[0][1] > ICON_FILE_GRACE_S:
                 with contextlib.suppress(OSError):
-                    os.unlink(old.pop(0))
+                    os.unlink(old.pop(0)[0])
 
         self._icon._update_icon = types.MethodType(update_icon, self._icon)
 

@@ -298,8 +298,8 @@ def test_do_not_disturb_holds_a_prompt_until_it_ends(gnome, launch, artifacts):
                10, lambda: f"the held headline; status {status(gnome, app)}")
     first_line = gnome.menu_layout(item).children[0].label
     assert first_line.startswith("Held: do not disturb"), first_line
-    with pytest.raises(DesktopTimeout):  # more than one interval passes without a prompt
-        gnome.wait_for_notification(lambda n: n.received_at > held_from, timeout=4)
+    with pytest.raises(DesktopTimeout):  # two intervals pass without a prompt
+        gnome.wait_for_notification(lambda n: n.received_at > held_from, timeout=6.5)
     assert not gnome.notify_calls(since=held_from)
     gnome.screenshot(artifacts / "held.png")
     gnome.set_do_not_disturb(False)
@@ -307,11 +307,13 @@ def test_do_not_disturb_holds_a_prompt_until_it_ends(gnome, launch, artifacts):
     # The app looks again within 20 s while quiet (presence.QUIET_WATCH).
     note = gnome.wait_for_notification(
         lambda n: n.summary.startswith(PROMPT) and n.received_at > ended, timeout=30)
-    # Once: the held prompt is not followed by others that piled up during the hold.
-    with pytest.raises(DesktopTimeout):
-        gnome.wait_for_notification(lambda n: n.received_at > note.received_at, timeout=1.5)
-    assert [c for c in gnome.notify_calls(since=held_from) if c[1].startswith(PROMPT)] == [
-        (note.id, note.summary, note.received_at)]
+    # Once: the slots that fell due during the hold are merged into this one prompt (a
+    # replay would follow within milliseconds). With resets every 3 s the next regular one
+    # may come 3 s after the last held slot, so look only just after the release.
+    time.sleep(0.5)
+    assert [c for c in gnome.notify_calls(since=held_from) if c[1].startswith(PROMPT)
+            and c[2] < note.received_at + 0.5] == [(note.id, note.summary, note.received_at)]
+    assert "(merged into reset)" in app.errors()
     assert not status(gnome, app)["headline"].startswith("Held")
 
 

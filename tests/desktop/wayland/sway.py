@@ -45,10 +45,22 @@ MAKO_IFACE = "fr.emersion.Mako"
 BTN_LEFT = 0x110  # linux/input-event-codes.h
 SWAY_UID = 1000  # sway runs as this user inside its own user namespace
 
+README = Path(__file__).resolve().parents[3] / "README.md"
+
+
+def readme_timer_rule() -> str:
+    """The ``for_window`` rule the README gives sway users for the timer window."""
+    for line in README.read_text().splitlines():
+        if line.startswith('for_window [class="Movebreak-timer"]'):
+            return line
+    raise DesktopError("README.md has no sway for_window rule for the timer window")
+
+
 SWAY_CONFIG = f"""output HEADLESS-1 resolution {SCREEN[0]}x{SCREEN[1]}
 xwayland enable
 default_border pixel 2
 focus_follows_mouse no
+{readme_timer_rule()}
 """
 
 WAYBAR_CONFIG = {

@@ -135,12 +135,13 @@ def test_plasma_dnd_holds_the_prompt_then_it_comes_once(launch, kde, artifacts):
     # Plasma signals the change and the app looks at once (its planned look is 60 s away).
     note = kde.wait_for_notification(summary="2-minute reset", timeout=10)
     assert 0 < note.received_at - off < 5
-    with pytest.raises(DesktopTimeout):  # released once, not once per held interval
-        wait_until(lambda: len([n for n in kde.notifications(note.id)
-                                if n.summary.startswith("2-minute reset")]) or None,
-                   2.0, "a second prompt")
-    assert [n.id for n in kde.notifications() if n.summary.startswith("2-minute reset")] == [
-        note.id]
+    # Released once: the held slots are merged into this prompt (a replay would follow
+    # within milliseconds); the next regular reset may come 3 s after the last held slot.
+    time.sleep(0.5)
+    soon = [n for n in kde.notifications() if n.summary.startswith("2-minute reset")
+            and n.received_at < note.received_at + 0.5]
+    assert [n.id for n in soon] == [note.id]
+    assert "(merged into reset)" in app.errors()
 
 
 # ---------------------------------------------------------------- idle (KWin's protocols)

@@ -128,6 +128,10 @@ def test_icon_in_waybar_and_the_menu_starts_a_reset(
         lambda: f"the timer window in sway's tree ({[w.get('name') for w in sway.windows()]})")
     assert timer["shell"] == "xwayland" and timer["visible"]
     rect = timer["rect"]
+    # The README's for_window rule (in this session's config) puts it top right, sticky.
+    assert timer["type"] == "floating_con" and timer["sticky"], timer
+    assert abs(rect["x"] + rect["width"] - (SCREEN[0] - 16)) <= 8, rect
+    assert rect["y"] < 120, rect  # below waybar (30 px) and its own title bar, 48 px down
 
     def painted() -> Image.Image | None:
         shot = sway.screenshot()

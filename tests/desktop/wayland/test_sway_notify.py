@@ -52,6 +52,9 @@ def test_the_notifier_keeps_working_against_makos_double_replies(
                 broken.append(f"#{attempt}: Notify failed: {error!r}")
         finally:
             notifier.close()
+            # mako 1.7.1 itself segfaults (in libwayland-client) with dozens of popups
+            # coming and going this fast; a person's prompts never come like that.
+            sway.dismiss_all()
     assert not broken, f"{len(broken)} of {CONNECTS} connections broke: {broken}"
 
 
