@@ -13,20 +13,19 @@ Missing tools skip these tests on a developer machine, with the package to insta
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 import pytest
+from outcome import ARTIFACTS_ROOT, launcher, unavailable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-ARTIFACTS_ROOT = REPO / "test-artifacts" / "desktop"
 
 APT_INSTALL = "apt-get install xvfb xdotool x11-utils trayer dunst libnotify-bin imagemagick"
 # Program on PATH -> the Debian package that ships it.
@@ -46,13 +45,6 @@ GTK_HINT = (
     "pystray's gtk backend (tray menus) needs PyGObject in the venv: apt-get install "
     "gir1.2-gtk-3.0 libgirepository1.0-dev libcairo2-dev, then pip install -e '.[gtk]'"
 )
-
-
-def unavailable(message: str) -> None:
-    """Skip on a developer machine; fail under CI, where the tests must really run."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"desktop tests cannot run under CI=true: {message}", pytrace=False)
-    pytest.skip(message)
 
 
 def missing_requirements() -> str | None:
@@ -149,26 +141,6 @@ def _desktop_test(request: pytest.FixtureRequest, desktop: Any, artifacts: Path)
 
 @pytest.fixture
 def launch(desktop: Any, artifacts: Path) -> Iterator[Callable[..., Any]]:
-    """Start programs on the desktop with logs in this test's artifacts; stop them after.
-
-    ``launch(args, env_extra=None, config_text=None, name="app")`` returns an
-    ``AppHandle``. At teardown every app still running is stopped and the tray must be
-    empty again, so the next test never sees this test's icon.
-    """
-    handles: list[Any] = []
-
-    def start(
-        args: Sequence[str],
-        env_extra: Mapping[str, str] | None = None,
-        config_text: str | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        handle = desktop.start_app(args, env_extra, config_text, out_dir=artifacts, **kwargs)
-        handles.append(handle)
-        return handle
-
-    yield start
-    for handle in reversed(handles):
-        handle.stop()
-    if handles:
-        desktop.wait_for_no_icon(timeout=5)
+    """Programs on the X11 desktop (see ``outcome.launcher``); the tray empty after."""
+    with launcher(desktop, artifacts, lambda: desktop.wait_for_no_icon(timeout=5)) as start:
+        yield start

@@ -37,7 +37,6 @@ import json
 import os
 import select
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -48,24 +47,28 @@ from pathlib import Path
 from typing import Any
 
 from harness import (
-    POLL_S,
     AppHandle,
+    Daemon,
     DesktopError,
-    DesktopTimeout,
+    MenuItem,
     Notification,
     ProcInfo,
     _die_with_parent,
+    _NotificationMonitor,
     _safe,
-    _unwrap_hints,
     all_procs,
     descendants,
+    end_daemon,
     end_processes,
+    menu_item,
+    mount_namespace,
     read_proc,
     still_running,
+    stop_clients,
     wait_until,
 )
 from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call
-from jeepney.bus_messages import DBus, MatchRule, Monitoring
+from jeepney.bus_messages import DBus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from PIL import Image
 
@@ -208,13 +211,6 @@ def missing_requirements() -> str | None:
     return "; ".join(problems) or None
 
 
-@dataclass
-class _Proc:
-    name: str
-    info: ProcInfo
-    popen: subprocess.Popen[bytes]
-
-
 @dataclass(frozen=True)
 class Signal:
     """A notification signal as it crossed the bus: who sent it, to whom, and when."""
@@ -233,112 +229,53 @@ class GnomeNotification(Notification):
     signals: list[Signal] = field(default_factory=list)
 
 
-class GnomeNotificationMonitor:
+class GnomeNotificationMonitor(_NotificationMonitor):
     """Records Notify calls to the relay, their ids and every notification signal.
 
     A monitor connection (``BecomeMonitor``) sees unicast signals too, so both copies
     of an ``ActionInvoked`` show: the shell's broadcast and the relay's unicast one.
     """
 
+    record = GnomeNotification
+
     def __init__(self, address: str) -> None:
-        self._conn = open_dbus_connection(address)
-        rules = [
-            MatchRule(type="method_call", interface=NOTIFICATIONS, member="Notify"),
-            MatchRule(type="method_return"),
-            MatchRule(type="error"),
-            MatchRule(type="signal", interface=NOTIFICATIONS),
-        ]
-        reply = self._conn.send_and_get_reply(
-            Monitoring().BecomeMonitor([r.serialise() for r in rules]), timeout=5
-        )
-        if reply.header.message_type is MessageType.error:
-            raise DesktopError(f"BecomeMonitor failed: {reply.body}")
-        self._pending: dict[tuple[str, int], tuple[Any, ...]] = {}
-        self._by_id: dict[int, GnomeNotification] = {}
         self.signals: list[Signal] = []
-        self.calls: list[tuple[int, str, float]] = []  # every answered Notify: id, summary, at
-        self.changed = threading.Condition()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="gnome-monitor", daemon=True)
-        self._thread.start()
+        super().__init__(address, None, "gnome")
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                msg = self._conn.receive(timeout=0.2)
-            except TimeoutError:
-                continue
-            except (OSError, ValueError):
-                return
-            with self.changed:
-                self._handle(msg)
-                self.changed.notify_all()
+    def _wants(self, fields: Mapping[Any, Any]) -> bool:
+        # Only the app's calls to the relay: the relay's own call on to the shell
+        # (same arguments, one more hint) would otherwise count twice.
+        return bool(fields.get(HeaderFields.destination) == NOTIFICATIONS)
 
-    def _handle(self, msg: Any) -> None:
+    @staticmethod
+    def _carry(old: Notification, new: Notification) -> None:
+        assert isinstance(old, GnomeNotification) and isinstance(new, GnomeNotification)
+        new.invoked, new.signals = old.invoked, old.signals
+
+    def _signal(self, msg: Any) -> None:
         fields = msg.header.fields
-        kind = msg.header.message_type
-        if kind is MessageType.method_call:
-            # Only the app's calls to the relay: the relay's own call on to the shell
-            # (same arguments, one more hint) would otherwise count twice.
-            if fields.get(HeaderFields.destination) == NOTIFICATIONS:
-                self._pending[(fields.get(HeaderFields.sender, ""), msg.header.serial)] = (
-                    msg.body
-                )
-        elif kind in (MessageType.method_return, MessageType.error):
-            key = (fields.get(HeaderFields.destination, ""), fields.get(HeaderFields.reply_serial))
-            call = self._pending.pop(key, None)
-            if call is None or kind is MessageType.error:
-                return
-            (app_name, replaces_id, _icon, summary, body, actions, hints, expire) = call
-            nid = int(msg.body[0])
-            record = GnomeNotification(
-                id=nid, app_name=app_name, summary=summary, body=body,
-                actions=dict(zip(actions[0::2], actions[1::2], strict=False)),
-                hints=_unwrap_hints(hints), expire_timeout=expire, replaces_id=replaces_id,
-                sender=key[0], received_at=time.monotonic(),
-            )
-            self.calls.append((nid, summary, record.received_at))
-            old = self._by_id.pop(nid, None)
-            if old is not None:
-                record.invoked, record.signals = old.invoked, old.signals
-            self._by_id[nid] = record
-        elif kind is MessageType.signal:
-            member = fields.get(HeaderFields.member)
-            if member not in ("ActionInvoked", "NotificationClosed"):
-                return
-            sig = Signal(
-                member=member, sender=fields.get(HeaderFields.sender, ""),
-                destination=fields.get(HeaderFields.destination), body=tuple(msg.body),
-                at=time.monotonic(),
-            )
-            self.signals.append(sig)
-            record = self._by_id.get(int(msg.body[0]))
-            if record is not None:
-                record.signals.append(sig)
-                if member == "NotificationClosed" and record.closed_reason is None:
-                    record.closed_reason = int(msg.body[1])
-                elif member == "ActionInvoked" and sig.destination is None:
-                    record.invoked.append(str(msg.body[1]))  # the shell's own broadcast
+        member = fields.get(HeaderFields.member)
+        if member not in ("ActionInvoked", "NotificationClosed"):
+            return
+        sig = Signal(
+            member=member, sender=fields.get(HeaderFields.sender, ""),
+            destination=fields.get(HeaderFields.destination), body=tuple(msg.body),
+            at=time.monotonic(),
+        )
+        self.signals.append(sig)
+        record = self._by_id.get(int(msg.body[0]))
+        if isinstance(record, GnomeNotification):
+            record.signals.append(sig)
+            if member == "NotificationClosed" and record.closed_reason is None:
+                record.closed_reason = int(msg.body[1])
+            elif member == "ActionInvoked" and sig.destination is None:
+                record.invoked.append(str(msg.body[1]))  # the shell's own broadcast
 
-    def snapshot(self, after_id: int = 0) -> list[GnomeNotification]:
-        with self.changed:
-            return [
-                replace(n, actions=dict(n.actions), hints=dict(n.hints),
-                        invoked=list(n.invoked), signals=list(n.signals))
-                for n in self._by_id.values() if n.id > after_id
-            ]
-
-    def max_id(self) -> int:
-        with self.changed:
-            return max(self._by_id, default=0)
-
-    def stop(self) -> None:
-        self._stop.set()
-        with contextlib.suppress(OSError):
-            self._conn.sock.shutdown(socket.SHUT_RDWR)
-        self._thread.join(timeout=2)
-        with contextlib.suppress(OSError):
-            self._conn.close()
+    @staticmethod
+    def _copy(n: Notification) -> Notification:
+        assert isinstance(n, GnomeNotification)
+        return replace(n, actions=dict(n.actions), hints=dict(n.hints),
+                       invoked=list(n.invoked), signals=list(n.signals))
 
 
 @dataclass(frozen=True)
@@ -347,18 +284,6 @@ class SniItem:
 
     service: str
     path: str
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    """One dbusmenu entry: its id, label (mnemonic underscores removed) and state."""
-
-    id: int
-    label: str
-    enabled: bool
-    visible: bool
-    type: str
-    children: tuple[MenuItem, ...] = ()
 
 
 class GnomeDesktop:
@@ -371,8 +296,8 @@ class GnomeDesktop:
         self.tmp = Path()
         self.bus_address = ""
         self._env: dict[str, str] = {}
-        self._holder: _Proc | None = None
-        self._procs: list[_Proc] = []
+        self._holder: Daemon | None = None
+        self._procs: list[Daemon] = []
         self._apps: list[AppHandle] = []
         self._bus: DBusConnection | None = None
         self._bus_lock = threading.Lock()
@@ -490,7 +415,7 @@ class GnomeDesktop:
             )
         info = read_proc(popen.pid)
         if info is not None:
-            self._holder = _Proc("namespace", info, popen)
+            self._holder = Daemon("namespace", info, popen)
         assert popen.stdout is not None
         ready, _, _ = select.select([popen.stdout], [], [], 10)
         line = popen.stdout.readline().decode().strip() if ready else ""
@@ -512,7 +437,7 @@ class GnomeDesktop:
             )
         info = read_proc(popen.pid)
         if info is not None:
-            self._procs.append(_Proc(name, info, popen))
+            self._procs.append(Daemon(name, info, popen))
         return popen
 
     def _start_buses(self) -> None:
@@ -585,21 +510,10 @@ class GnomeDesktop:
         self._started = False
         atexit.unregister(self.stop)
         t0 = time.monotonic()
-        for app in reversed(self._apps):
-            with contextlib.suppress(Exception):
-                app.stop()
-        if self._monitor is not None:
-            self._monitor.stop()
-            self._monitor = None
-        if self._bus is not None:
-            with contextlib.suppress(OSError):
-                self._bus.close()
-            self._bus = None
+        stop_clients(self._apps, self._monitor, self._bus)
+        self._monitor, self._bus = None, None
         for proc in reversed(self._procs):
-            family = [proc.info, *descendants(proc.info.pid)]
-            end_processes([p for p in family if still_running(p)])
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.popen.wait(timeout=2)
+            end_daemon(proc)
         self._procs = []
         if self._holder is not None:
             # The bus double-forks what it activates (dconf-service, the gjs relay):
@@ -632,10 +546,10 @@ class GnomeDesktop:
         """Every living process in the session's mount namespace (all of them are ours)."""
         if self._holder is None:
             return []
-        mine = _mount_ns(self._holder.info.pid)
+        mine = mount_namespace(self._holder.info.pid)
         if mine is None:
             return []
-        return [p for p in all_procs() if p.alive and _mount_ns(p.pid) == mine]
+        return [p for p in all_procs() if p.alive and mount_namespace(p.pid) == mine]
 
     def pids(self) -> list[ProcInfo]:
         """Every process of the session (for leak checks), including bus-activated ones."""
@@ -720,7 +634,7 @@ class GnomeDesktop:
         menu_path = str(self.sni_property(item, "Menu"))
         _revision, layout = self.call(item.service, menu_path, "com.canonical.dbusmenu",
                                       "GetLayout", "iias", (0, -1, []))
-        return _menu_item(layout)
+        return menu_item(layout)
 
     def menu_click(self, item: SniItem, item_id: int) -> None:
         """Send what a tray host sends on a click: ``Event(id, "clicked", 0, time)``."""
@@ -839,20 +753,8 @@ class GnomeDesktop:
     def wait_for_notification(
         self, predicate: Callable[[GnomeNotification], bool] | None = None, timeout: float = 5.0
     ) -> GnomeNotification:
-        deadline = time.monotonic() + timeout
-        monitor = self.monitor
-        with monitor.changed:
-            while True:
-                for n in monitor.snapshot(self._baseline_id):
-                    if predicate is None or predicate(n):
-                        return n
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                monitor.changed.wait(min(left, POLL_S))
-        seen = [(n.id, n.app_name, n.summary) for n in self.notifications()]
-        raise DesktopTimeout(f"timed out after {timeout:.2f} s waiting for a notification; "
-                             f"the shell received {seen}")
+        found: GnomeNotification = self.monitor.wait_for(self._baseline_id, predicate, timeout)
+        return found
 
     def notify_calls(self, since: float = 0.0) -> list[tuple[int, str, float]]:
         """Every Notify the server answered after ``since`` (a replacement counts again)."""
@@ -950,31 +852,6 @@ class GnomeDesktop:
                               timeout=timeout, check=False)
 
 
-def _mount_ns(pid: int) -> str | None:
-    try:
-        return os.readlink(f"/proc/{pid}/ns/mnt")
-    except OSError:
-        return None
-
-
-def _menu_item(layout: Any) -> MenuItem:
-    item_id, props, children = layout
-    plain = {k: v[1] for k, v in props.items()}
-    return MenuItem(
-        id=int(item_id), label=str(plain.get("label", "")).replace("_", ""),
-        enabled=bool(plain.get("enabled", True)), visible=bool(plain.get("visible", True)),
-        type=str(plain.get("type", "standard")),
-        children=tuple(_menu_item(child[1]) for child in children),
-    )
-
-
-def walk_menu(root: MenuItem) -> list[MenuItem]:
-    """Every entry below ``root``, depth first."""
-    found: list[MenuItem] = []
-    for child in root.children:
-        found.append(child)
-        found.extend(walk_menu(child))
-    return found
 
 
 _BANNER_JS = """(() => {

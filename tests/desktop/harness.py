@@ -217,6 +217,14 @@ def descendants(pid: int, procs: Iterable[ProcInfo] | None = None) -> list[ProcI
     return found
 
 
+def mount_namespace(pid: int) -> str | None:
+    """The mount namespace a process is in (``mnt:[inode]``), None if it is gone."""
+    try:
+        return os.readlink(f"/proc/{pid}/ns/mnt")
+    except OSError:
+        return None
+
+
 def still_running(info: ProcInfo) -> bool:
     """True if the very same process (same PID *and* start time) is alive."""
     now = read_proc(info.pid)
@@ -253,12 +261,33 @@ _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
 
 
 @dataclass
-class _Daemon:
-    """A harness program and how to stop it."""
+class Daemon:
+    """A harness program and how to stop it (every desktop stack's daemons)."""
 
     name: str
     info: ProcInfo
     popen: subprocess.Popen[bytes]
+
+
+def end_daemon(daemon: Daemon, wait: float = 2.0) -> None:
+    """End a daemon and all it started (a service the bus activated is ours too), reaped."""
+    family = [daemon.info, *descendants(daemon.info.pid)]
+    end_processes([p for p in family if still_running(p)])
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        daemon.popen.wait(timeout=wait)  # reap it: no zombie stays behind
+
+
+def stop_clients(apps: Sequence[AppHandle], monitor: _NotificationMonitor | None,
+                 bus: DBusConnection | None) -> None:
+    """The first half of every stack's teardown: its apps (newest first), monitor and bus."""
+    for app in reversed(apps):
+        with contextlib.suppress(Exception):
+            app.stop()
+    if monitor is not None:
+        monitor.stop()
+    if bus is not None:
+        with contextlib.suppress(OSError):
+            bus.close()
 
 
 # ------------------------------------------------------------------------- observations
@@ -347,13 +376,17 @@ class _NotificationMonitor:
     sees unicast signals such as ``ActionInvoked`` that are addressed to the app.
     """
 
-    def __init__(self, address: str, server: str) -> None:
+    record: type[Notification] = Notification
+
+    def __init__(self, address: str, server: str | None = None, name: str = "dunst") -> None:
+        """``server``: the server's unique name, so only its replies count; None: any."""
         self._conn = open_dbus_connection(address)
+        only = {"sender": server} if server else {}
         rules = [
             MatchRule(type="method_call", interface=NOTIFICATIONS, member="Notify"),
-            MatchRule(type="method_return", sender=server),
-            MatchRule(type="error", sender=server),
-            MatchRule(type="signal", sender=server, interface=NOTIFICATIONS),
+            MatchRule(type="method_return", **only),
+            MatchRule(type="error", **only),
+            MatchRule(type="signal", interface=NOTIFICATIONS, **only),
         ]
         reply = self._conn.send_and_get_reply(
             Monitoring().BecomeMonitor([r.serialise() for r in rules]), timeout=5
@@ -364,9 +397,10 @@ class _NotificationMonitor:
         self._by_id: dict[int, Notification] = {}
         self.invocations: list[tuple[int, str]] = []
         self.errors: list[str] = []
+        self.calls: list[tuple[int, str, float]] = []  # every answered Notify: id, summary, at
         self.changed = threading.Condition()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="dunst-monitor", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"{name}-monitor", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
@@ -381,54 +415,86 @@ class _NotificationMonitor:
                 self._handle(msg)
                 self.changed.notify_all()
 
+    def _wants(self, fields: Mapping[Any, Any]) -> bool:
+        """Whether a ``Notify`` call is one to record (all of them, here)."""
+        return True
+
     def _handle(self, msg: Any) -> None:
         fields = msg.header.fields
         kind = msg.header.message_type
         if kind is MessageType.method_call:
-            self._pending[(fields.get(HeaderFields.sender, ""), msg.header.serial)] = msg.body
+            if self._wants(fields):
+                self._pending[(fields.get(HeaderFields.sender, ""), msg.header.serial)] = msg.body
         elif kind in (MessageType.method_return, MessageType.error):
             key = (fields.get(HeaderFields.destination, ""), fields.get(HeaderFields.reply_serial))
             call = self._pending.pop(key, None)
             if call is None:
-                return  # a reply to some other method of dunst's
+                return  # a reply to some other method of the server's
             if kind is MessageType.error:
                 self.errors.append(f"Notify {call[3]!r} failed: {msg.body}")
                 return
             app_name, replaces_id, _icon, summary, body, actions, hints, expire = call
             nid = int(msg.body[0])
-            record = Notification(
+            record = self.record(
                 id=nid, app_name=app_name, summary=summary, body=body,
                 actions=dict(zip(actions[0::2], actions[1::2], strict=False)),
                 hints=_unwrap_hints(hints), expire_timeout=expire, replaces_id=replaces_id,
                 sender=key[0], received_at=time.monotonic(),
             )
+            self.calls.append((nid, summary, record.received_at))
             old = self._by_id.pop(nid, None)
             if old is not None:  # replaced in place: keep what already happened to it
-                record.invoked = old.invoked
+                self._carry(old, record)
             self._by_id[nid] = record
         elif kind is MessageType.signal:
-            member = fields.get(HeaderFields.member)
-            if member == "NotificationClosed":
-                nid, reason = msg.body
-                if nid in self._by_id:
-                    self._by_id[nid].closed_reason = int(reason)
-            elif member == "ActionInvoked":
-                nid, key_name = msg.body
-                self.invocations.append((int(nid), key_name))
-                if nid in self._by_id:
-                    self._by_id[nid].invoked.append(key_name)
+            self._signal(msg)
+
+    @staticmethod
+    def _carry(old: Notification, new: Notification) -> None:
+        new.invoked = old.invoked
+
+    def _signal(self, msg: Any) -> None:
+        member = msg.header.fields.get(HeaderFields.member)
+        if member == "NotificationClosed":
+            nid, reason = msg.body
+            if nid in self._by_id:
+                self._by_id[nid].closed_reason = int(reason)
+        elif member == "ActionInvoked":
+            nid, key_name = msg.body
+            self.invocations.append((int(nid), key_name))
+            if nid in self._by_id:
+                self._by_id[nid].invoked.append(key_name)
+
+    @staticmethod
+    def _copy(n: Notification) -> Notification:
+        return replace(n, actions=dict(n.actions), hints=dict(n.hints), invoked=list(n.invoked))
 
     def snapshot(self, after_id: int = 0) -> list[Notification]:
         """Copies, in arrival order, of the notifications with an id above ``after_id``."""
         with self.changed:
-            return [
-                replace(n, actions=dict(n.actions), hints=dict(n.hints), invoked=list(n.invoked))
-                for n in self._by_id.values()
-                if n.id > after_id
-            ]
+            return [self._copy(n) for n in self._by_id.values() if n.id > after_id]
+
+    def wait_for(self, after_id: int, predicate: Callable[[Any], bool] | None,
+                 timeout: float) -> Any:
+        """The first notification above ``after_id`` matching ``predicate``, once it came."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                for n in self.snapshot(after_id):
+                    if predicate is None or predicate(n):
+                        return n
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self.changed.wait(min(left, POLL_S))
+        seen = [(n.id, n.app_name, n.summary) for n in self.snapshot(after_id)]
+        raise DesktopTimeout(
+            f"timed out after {timeout:.2f} s waiting for a notification; the server received "
+            f"{seen}" + (f"; errors {self.errors}" if self.errors else "")
+        )
 
     def max_id(self) -> int:
-        """The newest id dunst handed out so far (dunst counts up from 1)."""
+        """The newest id the server handed out so far (servers count up from 1)."""
         with self.changed:
             return max(self._by_id, default=0)
 
@@ -440,6 +506,39 @@ class _NotificationMonitor:
         self._thread.join(timeout=2)
         with contextlib.suppress(OSError):
             self._conn.close()
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """One dbusmenu entry: its id, label (mnemonic underscores removed) and flags."""
+
+    id: int
+    label: str
+    enabled: bool
+    visible: bool
+    type: str
+    children: tuple[MenuItem, ...] = ()
+
+    def walk(self) -> list[MenuItem]:
+        """This entry and every entry below it, depth first."""
+        items = [self]
+        for child in self.children:
+            items += child.walk()
+        return items
+
+
+def menu_item(layout: Any) -> MenuItem:
+    """A ``com.canonical.dbusmenu.GetLayout`` layout (id, properties, children) as a tree."""
+    item_id, props, children = layout
+    plain = {key: value for key, (_sig, value) in props.items()}
+    return MenuItem(
+        id=int(item_id),
+        label=str(plain.get("label", "")).replace("_", ""),
+        enabled=bool(plain.get("enabled", True)),
+        visible=bool(plain.get("visible", True)),
+        type=str(plain.get("type", "standard")),
+        children=tuple(menu_item(value) for _sig, value in children),
+    )
 
 
 # ---------------------------------------------------------------------------- the apps
@@ -635,7 +734,7 @@ class Desktop:
         self.bus_address = ""
         self.tmp: Path = Path()
         self._env: dict[str, str] = {}
-        self._daemons: list[_Daemon] = []
+        self._daemons: list[Daemon] = []
         self._apps: list[AppHandle] = []
         self._x: xdisplay.Display | None = None
         self._bus: DBusConnection | None = None
@@ -726,7 +825,7 @@ class Desktop:
             )
         info = read_proc(popen.pid)
         if info is not None:
-            self._daemons.append(_Daemon("dbus-daemon", info, popen))
+            self._daemons.append(Daemon("dbus-daemon", info, popen))
         assert popen.stdout is not None
         # The address is printed once the daemon listens: that line is the readiness signal.
         with popen.stdout:
@@ -746,7 +845,7 @@ class Desktop:
             )
         info = read_proc(popen.pid)
         if info is not None:
-            self._daemons.append(_Daemon(name, info, popen))
+            self._daemons.append(Daemon(name, info, popen))
         return popen
 
     def _start_xvfb(self) -> None:
@@ -846,26 +945,14 @@ class Desktop:
         self._started = False
         atexit.unregister(self.stop)
         t0 = time.monotonic()
-        for app in reversed(self._apps):
-            with contextlib.suppress(Exception):
-                app.stop()
-        if self._monitor is not None:
-            self._monitor.stop()
-            self._monitor = None
-        if self._bus is not None:
-            with contextlib.suppress(OSError):
-                self._bus.close()
-            self._bus = None
+        stop_clients(self._apps, self._monitor, self._bus)
+        self._monitor, self._bus = None, None
         if self._x is not None:
             with contextlib.suppress(Exception):
                 self._x.close()
             self._x = None
         for daemon in reversed(self._daemons):
-            # Anything it started (e.g. a service the bus activated) is ours to end too.
-            family = [daemon.info, *descendants(daemon.info.pid)]
-            end_processes([p for p in family if still_running(p)])
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                daemon.popen.wait(timeout=2)  # reap it: no zombie stays behind
+            end_daemon(daemon)
         self._daemons = []
         self.timings["down"] = (time.monotonic() - t0) * 1000
         if self.log_dir is not None:
@@ -1108,22 +1195,7 @@ class Desktop:
         self, predicate: Callable[[Notification], bool] | None = None, timeout: float = 5.0
     ) -> Notification:
         """Wait until dunst has received (and answered with an id) a matching notification."""
-        deadline = time.monotonic() + timeout
-        monitor = self.monitor
-        with monitor.changed:
-            while True:
-                for n in monitor.snapshot(self._baseline_id):
-                    if predicate is None or predicate(n):
-                        return n
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                monitor.changed.wait(min(left, POLL_S))
-        seen = [(n.id, n.app_name, n.summary) for n in self.notifications()]
-        raise DesktopTimeout(
-            f"timed out after {timeout:.2f} s waiting for a notification; dunst received {seen}"
-            + (f"; errors {monitor.errors}" if monitor.errors else "")
-        )
+        return self.monitor.wait_for(self._baseline_id, predicate, timeout)
 
     def dunst_history(self) -> list[dict[str, Any]]:
         """``dunstctl history`` as plain dicts (closed notifications only, newest first).

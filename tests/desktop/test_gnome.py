@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS_ROOT, unavailable
-from gnome import GnomeDesktop, MenuItem, SniItem, missing_requirements, walk_menu
+from gnome import GnomeDesktop, MenuItem, SniItem, missing_requirements
 from harness import MOVEBREAK, DesktopTimeout, colour_share, still_running, wait_until
+from outcome import ARTIFACTS_ROOT, launcher, unavailable
 from test_app import ALL_DAY, READY, config
 
 from movebreak.core.state import Status
@@ -63,25 +63,11 @@ def _desktop_test(request: pytest.FixtureRequest, gnome: GnomeDesktop,
 
 @pytest.fixture
 def launch(gnome: GnomeDesktop, artifacts: Path) -> Iterator[Callable[..., Any]]:
-    """Start programs in the session, logs in this test's artifacts; stop them after.
-
-    At teardown the watcher must have dropped every item again, so the next test never
-    sees this test's icon.
-    """
-    handles: list[Any] = []
-
-    def start(args: Sequence[str], env_extra: Mapping[str, str] | None = None,
-              config_text: str | None = None, **kwargs: Any) -> Any:
-        handle = gnome.start_app(args, env_extra, config_text, out_dir=artifacts, **kwargs)
-        handles.append(handle)
-        return handle
-
-    yield start
-    for handle in reversed(handles):
-        handle.stop()
-    if handles:
-        wait_until(lambda: not gnome.sni_items(), 5,
-                   lambda: f"the watcher to drop the items; has {gnome.sni_items()}")
+    """Programs in the session (see ``outcome.launcher``); the watcher has no item after."""
+    with launcher(gnome, artifacts, lambda: wait_until(
+            lambda: not gnome.sni_items(), 5,
+            lambda: f"the watcher to drop the items; has {gnome.sni_items()}")) as start:
+        yield start
 
 
 def start(gnome: GnomeDesktop, launch: Callable[..., Any], text: str,
@@ -105,9 +91,9 @@ def status(gnome: GnomeDesktop, app: Any) -> dict[str, Any]:
 def menu_entry(menu: MenuItem, label: str, parent: str | None = None) -> MenuItem:
     scope = menu
     if parent is not None:
-        scope = next(m for m in walk_menu(menu) if m.label == parent)
-    found = [m for m in walk_menu(scope) if m.label == label]
-    assert found, f"no menu entry {label!r}; menu: {[m.label for m in walk_menu(menu)]}"
+        scope = next(m for m in menu.walk() if m.label == parent)
+    found = [m for m in scope.walk() if m.label == label]
+    assert found, f"no menu entry {label!r}; menu: {[m.label for m in menu.walk()]}"
     return found[0]
 
 

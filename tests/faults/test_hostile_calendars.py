@@ -11,9 +11,7 @@ classified, its memory stays under a stated bound, and Quit and SIGTERM end it.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -27,6 +25,7 @@ import pytest
 from movebreak.control.client import send
 from movebreak.control.protocol import Command, Request
 from tests.calendar.hostile import HOSTILE, calendar, write_all
+from tests.faults.app_process import AppProcess
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="a POSIX app process")
 
@@ -44,44 +43,20 @@ def _rss_mb(pid: int) -> float:
     raise AssertionError("no VmRSS")
 
 
-class App:
+class App(AppProcess):
+    """The app reading a folder of every hostile file and a hostile feed."""
+
     def __init__(self, home: Path, feed_url: str) -> None:
-        runtime = home / "run"
-        runtime.mkdir(mode=0o700)
-        self.env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
-            "XDG_CACHE_HOME": str(home / "cache"), "XDG_STATE_HOME": str(home / "state"),
-            "XDG_RUNTIME_DIR": str(runtime), "DISPLAY": "", "TZ": "UTC",
-            "PYSTRAY_BACKEND": "dummy",
-        }
-        self.control = runtime / "movebreak"
-        today = datetime.now(UTC).date()
         folder = home / "calendars"
-        write_all(folder, today)
-        config = home / "config" / "movebreak" / "config.toml"
-        config.parent.mkdir(parents=True)
-        config.write_text(
+        write_all(folder, datetime.now(UTC).date())
+        super().__init__(home, deadline=DEADLINE_S, config_text=(
             '[calendar]\nrefresh = "1m"\n\n[[calendar.sources]]\nname = "hostile"\n'
-            f'path = "{folder}"\n\n[[calendar.sources]]\nname = "feed"\nurl = "{feed_url}"\n')
-        self.log = home / "app.log"
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen([sys.executable, "-m", "movebreak", "--no-tray", "-v"],
-                                            env=self.env, stdout=out, stderr=subprocess.STDOUT)
+            f'path = "{folder}"\n\n[[calendar.sources]]\nname = "feed"\nurl = "{feed_url}"\n'))
 
     def status(self) -> tuple[float, dict]:
         began = time.monotonic()
         reply = send(Request(Command.STATUS), self.control, timeout=DEADLINE_S)
         return time.monotonic() - began, reply
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def cli(self, *args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "movebreak", *args], env=self.env,
-                              capture_output=True, text=True, timeout=DEADLINE_S, check=False)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ marker come from there. Missing programs skip on a developer machine and fail un
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +23,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kde import KdeDesktop
+from outcome import ARTIFACTS_ROOT, launcher, unavailable
 from session import WaylandSession
 from sway import SwayDesktop
-
-HERE = Path(__file__).resolve().parent
-ARTIFACTS = HERE.parents[2] / "test-artifacts" / "desktop"
 
 APT_INSTALL = ("apt-get install --no-install-recommends sway waybar mako-notifier grim wtype "
                "xwayland gir1.2-ayatanaappindicator3-0.1 iproute2 util-linux dbus")
@@ -47,20 +44,13 @@ KDE_TOOLS = {
 }
 
 
-def _unavailable(message: str) -> None:
-    """Skip on a developer machine; fail under ``CI=true``, where the tests must run."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"Wayland desktop tests cannot run under CI=true: {message}", pytrace=False)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def sway() -> Iterator[SwayDesktop]:
     """The private sway session (about 0.6 s to bring up), shared by the sway tests."""
     missing = sorted({pkg for tool, pkg in TOOLS.items() if shutil.which(tool) is None})
     if missing:
-        _unavailable(f"missing {' '.join(missing)} ({APT_INSTALL})")
-    with SwayDesktop(log_dir=ARTIFACTS / "_sway") as desktop:
+        unavailable(f"missing {' '.join(missing)} ({APT_INSTALL})")
+    with SwayDesktop(log_dir=ARTIFACTS_ROOT / "_sway") as desktop:
         yield desktop
 
 
@@ -69,8 +59,8 @@ def kde() -> Iterator[KdeDesktop]:
     """The private Plasma session (about 3 s to bring up), shared by the KDE tests."""
     missing = sorted({pkg for tool, pkg in KDE_TOOLS.items() if shutil.which(tool) is None})
     if missing:
-        _unavailable(f"missing {' '.join(missing)} ({KDE_APT_INSTALL})")
-    with KdeDesktop(log_dir=ARTIFACTS / "_kde") as desktop:
+        unavailable(f"missing {' '.join(missing)} ({KDE_APT_INSTALL})")
+    with KdeDesktop(log_dir=ARTIFACTS_ROOT / "_kde") as desktop:
         yield desktop
 
 
@@ -92,18 +82,7 @@ def _desktop_test(request: pytest.FixtureRequest, artifacts: Path) -> Iterator[N
 
 @pytest.fixture
 def launch(request: pytest.FixtureRequest, artifacts: Path) -> Iterator[Callable[..., Any]]:
-    """Start programs in the stack's session (logs in the artifacts); stopped after the test."""
+    """Programs in the stack's session (see ``outcome.launcher``); its tray empty after."""
     desktop = _stack(request)
-    handles: list[Any] = []
-
-    def start(args: Sequence[str], env_extra: Mapping[str, str] | None = None,
-              config_text: str | None = None, **kwargs: Any) -> Any:
-        handle = desktop.start_app(args, env_extra, config_text, out_dir=artifacts, **kwargs)
-        handles.append(handle)
-        return handle
-
-    yield start
-    for handle in reversed(handles):
-        handle.stop()
-    if handles:
-        desktop.wait_for_no_item(timeout=5)
+    with launcher(desktop, artifacts, lambda: desktop.wait_for_no_item(timeout=5)) as start:
+        yield start

@@ -35,16 +35,20 @@ from typing import Any
 
 from harness import (
     AppHandle,
+    Daemon,
     DesktopError,
+    MenuItem,
     Notification,
-    ProcInfo,
     _die_with_parent,
     _NotificationMonitor,
     _safe,
     all_procs,
-    descendants,
+    end_daemon,
     end_processes,
+    menu_item,
+    mount_namespace,
     read_proc,
+    stop_clients,
     wait_until,
 )
 from jeepney import DBusAddress, MessageType, Properties, new_method_call
@@ -81,31 +85,6 @@ ip link set lo up 2>/dev/null || true
 echo ready > "$base/holder.ready"
 exec sleep infinity
 """
-
-
-@dataclass
-class Daemon:
-    name: str
-    info: ProcInfo
-    popen: subprocess.Popen[bytes]
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    """One dbusmenu entry: its id, label (mnemonic underscores removed) and flags."""
-
-    id: int
-    label: str
-    enabled: bool
-    visible: bool
-    type: str
-    children: tuple[MenuItem, ...] = ()
-
-    def walk(self) -> list[MenuItem]:
-        items = [self]
-        for child in self.children:
-            items += child.walk()
-        return items
 
 
 @dataclass
@@ -294,30 +273,19 @@ class WaylandSession:
 
     # ------------------------------------------------------------------ teardown
     def stop(self) -> None:
-        for handle in reversed(self._apps):
-            with contextlib.suppress(Exception):
-                handle.stop()
-        if self._monitor is not None:
-            self._monitor.stop()
-            self._monitor = None
-        if self._bus is not None:
-            with contextlib.suppress(OSError):
-                self._bus.close()
-            self._bus = None
-        namespace = _mount_ns(self._holder.info.pid) if self._holder else None
-        if namespace == _mount_ns(os.getpid()):
+        stop_clients(self._apps, self._monitor, self._bus)
+        self._monitor, self._bus = None, None
+        namespace = mount_namespace(self._holder.info.pid) if self._holder else None
+        if namespace == mount_namespace(os.getpid()):
             namespace = None  # never sweep the machine's own namespace
         for daemon in [*reversed(self._daemons), *([self._holder] if self._holder else [])]:
             if daemon is self._holder and namespace is not None:
                 # Programs a daemon started detached (KDE's kconf_update double-forks) are
                 # no one's descendants any more, but they are still in the namespace.
                 strays = [p for p in all_procs() if p.alive and p.pid != daemon.info.pid
-                          and _mount_ns(p.pid) == namespace]
+                          and mount_namespace(p.pid) == namespace]
                 end_processes(strays, grace=2.0)
-            family = [daemon.info, *descendants(daemon.info.pid)]
-            end_processes(family, grace=2.0)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                daemon.popen.wait(timeout=1)
+            end_daemon(daemon, wait=1)
         self._daemons.clear()
         self._holder = None
         shutil.rmtree(self.base, ignore_errors=True)
@@ -386,7 +354,7 @@ class WaylandSession:
         menu_path = str(self.item_property(item, "Menu"))
         _revision, layout = self.call(name, menu_path, DBUSMENU_IFACE, "GetLayout", "iias",
                                       (0, -1, []))
-        return _menu_item(layout)
+        return menu_item(layout)
 
     def menu_labels(self, item: str) -> list[str]:
         return [m.label for m in self.menu(item).walk()[1:] if m.visible and m.label]
@@ -461,22 +429,3 @@ class WaylandSession:
         return handle
 
 
-def _mount_ns(pid: int) -> str | None:
-    """The mount namespace a process is in (``mnt:[inode]``), None if it is gone."""
-    try:
-        return os.readlink(f"/proc/{pid}/ns/mnt")
-    except OSError:
-        return None
-
-
-def _menu_item(layout: Any) -> MenuItem:
-    item_id, props, children = layout
-    plain = {key: value for key, (_sig, value) in props.items()}
-    return MenuItem(
-        id=int(item_id),
-        label=str(plain.get("label", "")).replace("_", ""),
-        enabled=bool(plain.get("enabled", True)),
-        visible=bool(plain.get("visible", True)),
-        type=str(plain.get("type", "standard")),
-        children=tuple(_menu_item(value) for _sig, value in children),
-    )
