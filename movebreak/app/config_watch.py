@@ -59,6 +59,8 @@ class ConfigReloader:
         except ConfigError as error:
             self._failed(error)
             return None
+        for note in config.notes:  # e.g. a step's picture that cannot be read: none shown
+            log.warning("config: %s", note)
         self._use(config)
         return config
 

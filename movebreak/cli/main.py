@@ -295,10 +295,12 @@ def _config(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"{target}: no such file (the app runs on its built-in defaults)", file=sys.stderr)
         return 1
     try:
-        load_config(target)
+        config = load_config(target)
     except ConfigError as error:
         for problem in error.problems:
             print(problem)
         return 1
-    print(f"{target}: OK")
+    for note in config.notes:  # usable, but a detail is lost (a step's picture)
+        print(note)
+    print(f"{target}: OK" + (" (with the warnings above)" if config.notes else ""))
     return 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -62,12 +64,17 @@ def config_from_text(text: str, path: str) -> Config:
     """Validate the text of a user config over the defaults; errors carry file and line."""
     user = parse_toml(text, path)
     try:
-        return build_config(merge(builtin_raw(), user), source=path, base_dir=Path(path).parent)
+        config = build_config(merge(builtin_raw(), user), source=path, base_dir=Path(path).parent)
     except ConfigError as error:
-        lines = key_lines(text)
-        located = [Problem(p.key, p.message, path, line_of(p.key, lines)) for p in error.problems]
-        located.sort(key=lambda p: p.line)
-        raise ConfigError(located) from None
+        raise ConfigError(_located(error.problems, text, path)) from None
+    return replace(config, notes=tuple(_located(config.notes, text, path)))
+
+
+def _located(problems: Sequence[Problem], text: str, path: str) -> list[Problem]:
+    """The problems with their file and line, in the order of the file."""
+    lines = key_lines(text)
+    located = [Problem(p.key, p.message, path, line_of(p.key, lines)) for p in problems]
+    return sorted(located, key=lambda p: p.line)
 
 
 def default_config() -> Config:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 
 from movebreak.calendar.settings import CalendarSettings
+from movebreak.config.errors import Problem
 from movebreak.core.routines import Routine
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -114,6 +115,7 @@ class Config:
     quiet: QuietSettings = field(default_factory=QuietSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     source: str = "built-in defaults"
+    notes: tuple[Problem, ...] = ()  # problems that did not stop the config (a lost picture)
 
     def routine(self, routine_id: str) -> Routine:
         """The routine with this id; validation guarantees the rules' ids exist."""

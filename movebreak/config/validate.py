@@ -31,6 +31,7 @@ from movebreak.config.model import (
 )
 from movebreak.core.durations import DurationError, DurationRange, RepRange, parse_duration
 from movebreak.core.routines import Routine, Step
+from movebreak.guide.pictures import builtin_names, is_builtin_name, picture_problem
 
 T = TypeVar("T")
 
@@ -47,15 +48,18 @@ SECTION_KEYS: dict[str, tuple[str, ...]] = {
 }
 _TOP_LEVEL = ("timezone", "routines", "calendar", *SECTION_KEYS)
 _ROUTINE_KEYS = ("title", "summary", "pick", "steps", "tags")
-_STEP_KEYS = ("name", "instruction", "duration", "reps", "time", "each_side", "section")
+_STEP_KEYS = ("name", "instruction", "duration", "reps", "time", "each_side", "section",
+              "image")
 _ROUTINE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 class _Reader:
     """Reads typed values out of raw tables, recording a ``Problem`` for each bad one."""
 
-    def __init__(self) -> None:
+    def __init__(self, base_dir: Path | None = None) -> None:
         self.problems: list[Problem] = []
+        self.notes: list[Problem] = []  # problems that lose a detail, not the config
+        self.base_dir = base_dir or Path.cwd()
 
     def fail(self, key: str, message: str) -> None:
         self.problems.append(Problem(key, message))
@@ -184,6 +188,24 @@ def _pick(value: object) -> int:
     return value
 
 
+def _picture(r: _Reader, image: str, key: str) -> str:
+    """A step's ``image``: a built-in name, or the user's file as an absolute path; a
+    picture that cannot be shown is a note and the step shows none."""
+    if is_builtin_name(image):
+        if image in builtin_names():
+            return image
+        known = ", ".join(sorted(builtin_names()))
+        r.notes.append(Problem(key, f"no built-in picture named {_show(image)}; the step shows "
+                                    f"none (built-in: {known}; or the path of a PNG file)"))
+        return ""
+    path = r.base_dir / Path(image).expanduser()
+    problem = picture_problem(path)
+    if problem:
+        r.notes.append(Problem(key, f"{problem}; the step shows no picture"))
+        return ""
+    return str(path.resolve())
+
+
 def _step(r: _Reader, raw: object, key: str) -> Step | None:
     if not isinstance(raw, dict):
         r.fail(key, f"expected a step table with name and instruction, got {_show(raw)}")
@@ -208,13 +230,16 @@ def _step(r: _Reader, raw: object, key: str) -> Step | None:
         r.value(raw, "each_side", f"{key}.each_side", _bool) if "each_side" in raw else False
     )
     section = r.value(raw, "section", f"{key}.section", _text) if "section" in raw else ""
+    image = r.value(raw, "image", f"{key}.image", _text) if "image" in raw else ""
     if "duration" in raw and "reps" in raw:
         r.fail(f"{key}.reps", "a step has either a duration or reps, not both")
     elif "duration" not in raw and "reps" not in raw:
         r.fail(key, 'a step needs a duration such as "30-45s" or reps such as "10-15"')
     if len(r.problems) > before or name is None or instruction is None:
         return None
-    return Step(name, instruction, duration, reps, bool(each_side), section or "", suggested)
+    picture = _picture(r, image, f"{key}.image") if image else ""
+    return Step(name, instruction, duration, reps, bool(each_side), section or "", suggested,
+                picture)
 
 
 def _routine(r: _Reader, routine_id: str, raw: object) -> Routine | None:
@@ -255,7 +280,7 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
 
     ``base_dir`` is where relative paths in the file (calendar folders) start from.
     """
-    r = _Reader()
+    r = _Reader(base_dir)
     r.known(raw, "", _TOP_LEVEL)
     timezone = r.value(raw, "timezone", "timezone", _timezone) or "local"
     t = {name: r.table(raw, name) for name in SECTION_KEYS}
@@ -338,4 +363,5 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
         quiet,
         calendar,
         source,
+        tuple(r.notes),
     )

@@ -34,6 +34,7 @@ class Step:
     each_side: bool = False
     section: str = ""
     suggested_time: timedelta | None = None
+    image: str = ""  # a built-in picture's name, or the absolute path of the user's own
 
     @property
     def sides(self) -> int:

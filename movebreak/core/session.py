@@ -280,6 +280,7 @@ class Session:
             awaiting_user=part.kind is StepKind.REPS,
             is_last=self._index == len(self._parts) - 1,
             outcome=self._result.outcome if self._result else None,
+            image=step.image,
         )
 
     # --- internals -------------------------------------------------------------------

@@ -182,6 +182,7 @@ class SessionView:
     awaiting_user: bool
     is_last: bool
     outcome: Outcome | None
+    image: str = ""  # the step's picture (see ``Step.image``)
 
     @property
     def paused(self) -> bool:

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from movebreak.core.session_events import SessionView
+from movebreak.guide.pictures import picture_path
 
 
 class WindowAction(Enum):
@@ -33,6 +34,7 @@ def show_message(view: SessionView, cue: str | None = None) -> dict[str, Any]:
         "step": view.step_name,
         "dose": view.dose,
         "instruction": view.instruction,
+        "picture": str(picture_path(view.image) or ""),
         "position": view.position,
         "side": view.side.label,
         "remaining": view.remaining_seconds - view.overtime_seconds,

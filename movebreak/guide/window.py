@@ -29,6 +29,7 @@ from typing import Any
 from movebreak.guide.messages import WindowAction, clock_text
 
 WIDTH, HEIGHT, MARGIN, TOP = 400, 300, 16, 48
+PICTURE = 160  # the largest side of a step's picture; the window grows to fit it
 BG, FG, MUTED, ACCENT, CUE = "#1f2937", "#f9fafb", "#9ca3af", "#34d399", "#fbbf24"
 END_SECONDS = 2.5
 FRAME_MS = 200
@@ -56,11 +57,17 @@ class TimerWindow:
         self.routine = tk.Label(root, font=("DejaVu Sans", 9), **{**label, "fg": MUTED})
         self.step = tk.Label(root, font=("DejaVu Sans", 14, "bold"), **label)
         self.dose = tk.Label(root, font=("DejaVu Sans", 10), **{**label, "fg": ACCENT})
-        self.instruction = tk.Label(root, font=("DejaVu Sans", 9), wraplength=WIDTH - 24, **label)
+        body = tk.Frame(root, bg=BG)  # the picture (when the step has one) and the instruction
+        self.picture = tk.Label(body, bg=BG, borderwidth=0)
+        self.picture_file = ""
+        self.height = HEIGHT
+        self.photos: dict[str, tk.PhotoImage | None] = {}  # loaded once; Tk needs a reference
+        self.instruction = tk.Label(body, font=("DejaVu Sans", 9), wraplength=WIDTH - 24, **label)
+        self.instruction.pack(side="right", fill="x", expand=True)
         self.clock = tk.Label(root, font=("DejaVu Sans Mono", 34, "bold"), bg=BG, fg=FG)
         self.footer = tk.Label(root, font=("DejaVu Sans", 9), **{**label, "fg": MUTED})
         self.cue = tk.Label(root, font=("DejaVu Sans", 11, "bold"), bg=BG, fg=CUE)
-        for widget in (self.routine, self.step, self.dose, self.instruction):
+        for widget in (self.routine, self.step, self.dose, body):
             widget.pack(fill="x", padx=12, pady=(4, 0))
         self.clock.pack(pady=(2, 0))
         self.cue.pack()
@@ -119,6 +126,7 @@ class TimerWindow:
         side = message.get("side") or ""
         self.dose.config(text=" · ".join(x for x in (message.get("dose", ""), side) if x))
         self.instruction.config(text=message.get("instruction", ""))
+        self.show_picture(str(message.get("picture") or ""))
         self.cue.config(text=message.get("cue", ""))
         self.remaining = float(message.get("remaining", 0))
         self.received = time.monotonic()
@@ -132,6 +140,38 @@ class TimerWindow:
         self.clock.config(fg=CUE if reps and self.remaining <= 0 else FG)
         self.tick_clock()
 
+    def photo(self, path: str) -> tk.PhotoImage | None:
+        """The picture at ``path`` scaled down to fit ``PICTURE``; None if Tk cannot read it."""
+        if path not in self.photos:
+            try:
+                photo = tk.PhotoImage(master=self.root, file=path)
+                factor = -(-max(photo.width(), photo.height()) // PICTURE)
+                self.photos[path] = photo.subsample(factor) if factor > 1 else photo
+            except tk.TclError as error:
+                print(f"movebreak timer window: no picture: {error}", file=sys.stderr)
+                self.photos[path] = None
+        return self.photos[path]
+
+    def show_picture(self, path: str) -> None:
+        """Show the step's picture beside the instruction; none: the text takes the width."""
+        if path == self.picture_file:
+            return
+        self.picture_file = path
+        photo = self.photo(path) if path else None
+        if photo is None:
+            self.picture.pack_forget()
+            self.picture.config(image="")
+            self.instruction.config(wraplength=WIDTH - 24)
+        else:
+            self.picture.config(image=photo)
+            self.picture.pack(side="left", anchor="n", padx=(0, 10), before=self.instruction)
+            self.instruction.config(wraplength=WIDTH - 34 - photo.width())
+        self.root.update_idletasks()
+        if self.root.winfo_reqheight() > self.height:  # grows, never shrinks: no jumping
+            self.height = self.root.winfo_reqheight()
+            x = self.root.winfo_screenwidth() - WIDTH - MARGIN
+            self.root.geometry(f"{WIDTH}x{self.height}+{x}+{TOP}")
+
     def tick_clock(self) -> None:
         left = (
             self.remaining if self.paused else self.remaining - (time.monotonic() - self.received)
@@ -140,6 +180,7 @@ class TimerWindow:
 
     def end(self, text: str) -> None:
         self.step.config(text=text)
+        self.show_picture("")
         for widget in (self.dose, self.instruction, self.cue, self.footer):
             widget.config(text="")
         self.clock.config(text="✓", fg=ACCENT)

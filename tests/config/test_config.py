@@ -135,3 +135,78 @@ def test_unreadable_file(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert str(path) in str(caught.value)
+
+
+# --- a step's picture (issue 17) ---------------------------------------------------------
+
+PICTURE_ROUTINE = """[routines.mine]
+title = "Mine"
+
+[[routines.mine.steps]]
+name = "Reach"
+duration = "20s"
+instruction = "Reach up."
+image = "{image}"
+"""
+
+
+def _with_picture(tmp_path, image: str):
+    path = tmp_path / "config.toml"
+    return config_from_text(PICTURE_ROUTINE.format(image=image), str(path))
+
+
+def test_a_step_names_a_built_in_picture(tmp_path):
+    config = _with_picture(tmp_path, "lunges")
+    assert config.routines["mine"].steps[0].image == "lunges"
+    assert config.notes == ()
+
+
+def test_a_step_picture_path_is_relative_to_the_config_folder(tmp_path):
+    (tmp_path / "pics").mkdir()
+    picture = tmp_path / "pics" / "reach.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    config = _with_picture(tmp_path, "pics/reach.png")
+    assert config.routines["mine"].steps[0].image == str(picture.resolve())
+    assert config.notes == ()
+
+
+@pytest.mark.parametrize(
+    ("image", "setup", "says"),
+    [
+        ("pics/gone.png", None, "no such file: "),
+        ("notes.txt", "text", "not a PNG or GIF picture: "),
+        ("./pics", "folder", "a folder, not a picture: "),
+        ("lungs", None, 'no built-in picture named "lungs"'),
+    ],
+)
+def test_a_picture_that_cannot_be_shown_is_a_located_note_and_no_picture(
+    tmp_path, image, setup, says
+):
+    if setup == "text":
+        (tmp_path / image).write_text("hello", encoding="utf-8")
+    elif setup == "folder":
+        (tmp_path / image).mkdir()
+    config = _with_picture(tmp_path, image)  # the config still loads
+    assert config.routines["mine"].steps[0].image == ""
+    [note] = config.notes
+    assert note.path == str(tmp_path / "config.toml")
+    assert note.line == 8  # the image = line
+    assert note.key == "routines.mine.steps[0].image"
+    assert says in note.message
+    assert str(note).startswith(f"{tmp_path / 'config.toml'}:8: routines.mine.steps[0].image: ")
+
+
+def test_an_unreadable_picture_is_a_note(tmp_path):
+    import os
+
+    if os.geteuid() == 0:  # root reads anything: make it unreadable another way
+        picture = tmp_path / "loop.png"
+        picture.symlink_to(picture)
+    else:
+        picture = tmp_path / "locked.png"
+        picture.write_bytes(b"\x89PNG\r\n\x1a\n")
+        picture.chmod(0)
+    config = _with_picture(tmp_path, picture.name)
+    assert config.routines["mine"].steps[0].image == ""
+    [note] = config.notes
+    assert "cannot read" in note.message and note.line == 8
