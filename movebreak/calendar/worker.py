@@ -32,7 +32,7 @@ DEADLINE = 45.0
 
 
 def _tz_name(tz: tzinfo) -> str:
-    from movebreak.app.zone import LIBC_ZONE_NAME, LibcLocalZone
+    from movebreak.libc_zone import LIBC_ZONE_NAME, LibcLocalZone
 
     if isinstance(tz, LibcLocalZone):  # the worker inherits TZ: its C library agrees
         return LIBC_ZONE_NAME
@@ -44,7 +44,7 @@ def _tz_name(tz: tzinfo) -> str:
 
 
 def _tz_from_name(name: str) -> tzinfo:
-    from movebreak.app.zone import LIBC_ZONE_NAME, LibcLocalZone
+    from movebreak.libc_zone import LIBC_ZONE_NAME, LibcLocalZone
 
     if name == LIBC_ZONE_NAME:
         return LibcLocalZone()

@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from movebreak.core.problems import Problem
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One mistake in a config: ``key`` is the dotted path, e.g. ``reset.every``.
-
-    Validators only know keys; the loader adds the file and line, so that a
-    person reads ``config.toml:12: reset.every: expected a duration ...``.
-    """
-
-    key: str
-    message: str
-    path: str = ""
-    line: int = 0
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}: " if self.path else ""
-        return f"{where}{self.key}: {self.message}" if self.key else f"{where}{self.message}"
+__all__ = ["ConfigError", "Problem"]
 
 
 class ConfigError(Exception):

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 
-from movebreak.config.model import Config
 from movebreak.core import agenda, timetable
 from movebreak.core.agenda import Meeting
+from movebreak.core.config import Config
 from movebreak.core.events import (  # Event, Outcome, Result: also imported from here
     MEETING_ROUTINE,
     Event,

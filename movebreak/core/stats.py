@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from movebreak.history.model import EventKind, HistoryEvent
+from movebreak.core.history import EventKind, HistoryEvent
 
 MORNING_ROUTINE = "morning"
 WORKDAYS = frozenset(range(5))  # Monday to Friday, as date.weekday() numbers

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from movebreak.core.history import EventKind, HistoryEvent
 from movebreak.core.stats import (
     MORNING_ROUTINE,
     DayStats,
@@ -23,7 +24,6 @@ from movebreak.core.stats import (
     fate_of,
     summarize_prompts,
 )
-from movebreak.history.model import EventKind, HistoryEvent
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from movebreak.config.model import Config
+from movebreak.core.config import Config
 
 # How far ahead the rules look for the next working window (covers long holidays
 # made of non-working weekdays in the config).

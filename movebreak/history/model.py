@@ -1,41 +1,6 @@
-"""What the history holds, as plain data the stats can read without a database."""
+"""What the history holds; the types live in the core (:mod:`movebreak.core.history`),
+whose stats read them without a database."""
 
-from __future__ import annotations
+from movebreak.core.history import EventKind, HistoryEvent
 
-from dataclasses import dataclass
-from datetime import date, datetime
-from enum import Enum
-
-
-class EventKind(Enum):
-    """What became of a prompt. The values are stored in the database: never rename."""
-
-    PROMPTED = "prompted"
-    STARTED = "started"
-    PAUSED = "paused"
-    RESUMED = "resumed"
-    COMPLETED = "completed"
-    SNOOZED = "snoozed"
-    SKIPPED = "skipped"
-    MISSED = "missed"
-
-
-@dataclass(frozen=True)
-class HistoryEvent:
-    """One row of the history, joined with its prompt.
-
-    ``at`` is aware and in UTC; ``local_date`` is the user's calendar day when the
-    event was written, so a day's figures do not move when the user travels or the
-    clocks change. ``steps_done`` and ``active_seconds`` are set on the rows that end
-    a session; ``steps_total`` comes from the prompt.
-    """
-
-    id: int
-    prompt_id: int
-    kind: EventKind
-    at: datetime
-    local_date: date
-    routine_id: str
-    steps_total: int
-    steps_done: int | None = None
-    active_seconds: float | None = None
+__all__ = ["EventKind", "HistoryEvent"]

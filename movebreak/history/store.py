@@ -27,8 +27,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from movebreak.core.history import EventKind, HistoryEvent
 from movebreak.history.files import ensure_private_file, looks_like_sqlite, move_aside
-from movebreak.history.model import EventKind, HistoryEvent
 from movebreak.history.schema import APPLICATION_ID, LATEST, migrate, user_version
 
 if TYPE_CHECKING:
