@@ -34,7 +34,6 @@ reported when loading, since a mounted folder may come and go.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -42,16 +41,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from movebreak.config.errors import ConfigError, Problem
+from movebreak.config.reader import Reader, duration, optional_duration, show
 from movebreak.core.calendar_settings import (
     DEFAULT_AUDIO_REMINDER,
     DEFAULT_MAX_FEED_BYTES,
     DEFAULT_REFRESH,
+    DEFAULT_RULE_FIELDS,
     DEFAULT_TIMEOUT,
     CalendarSettings,
     RuleSettings,
     SourceSettings,
 )
-from movebreak.core.durations import DurationError, format_duration, parse_duration
 from movebreak.core.meeting_facts import MeetingKind
 from movebreak.core.redact import redact_url
 
@@ -68,6 +68,7 @@ RULE_FIELDS = ("summary", "location", "description", "html_description", "catego
 _TOP_KEYS = ("me", "refresh", "audio_reminder", "timeout", "max_feed_size", "sources", "rules")
 _SOURCE_KEYS = ("name", "path", "url", "kind", "refresh")
 _RULE_KEYS = ("match", "regex", "kind", "calendar", "fields")
+_MINUTE = timedelta(minutes=1)  # the shortest refresh and audio reminder
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|kib|mib|gib)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3,
                "kib": 1024, "mib": 1024**2, "gib": 1024**3}
@@ -91,31 +92,12 @@ def normalise_address(address: str) -> str:
     return text.strip().lower()
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, key: str, message: str) -> None:
-        self.items.append(Problem(key, message))
-
-    def unknown(self, table: dict[str, Any], prefix: str, allowed: tuple[str, ...]) -> None:
-        for key in table:
-            if key not in allowed:
-                self.add(f"{prefix}.{key}", f"unknown key; expected one of: {', '.join(allowed)}")
+def _refresh(value: object) -> timedelta:
+    return duration(value, _MINUTE)
 
 
-def _show(value: object) -> str:
-    """A value as the user wrote it, on one line (newlines and NULs escaped)."""
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
-
-
-def _duration(value: object, minimum: timedelta | None = None) -> timedelta:
-    if not isinstance(value, str):
-        raise DurationError(f'expected a duration such as "15m", got {_show(value)}')
-    parsed = parse_duration(value)
-    if minimum is not None and parsed < minimum:
-        raise DurationError(f"expected at least {format_duration(minimum)}, got {_show(value)}")
-    return parsed
+def _reminder(value: object) -> timedelta | None:
+    return optional_duration(value, _MINUTE)
 
 
 def _kind(value: object) -> MeetingKind:
@@ -123,7 +105,7 @@ def _kind(value: object) -> MeetingKind:
         return MeetingKind(value)
     except ValueError:
         choices = ", ".join(k.value for k in MeetingKind)
-        raise ValueError(f"expected one of {choices}, got {_show(value)}") from None
+        raise ValueError(f"expected one of {choices}, got {show(value)}") from None
 
 
 def _size(value: object) -> int:
@@ -131,7 +113,7 @@ def _size(value: object) -> int:
         return value
     match = _SIZE.match(value) if isinstance(value, str) else None
     if not match or float(match.group(1)) <= 0:
-        raise ValueError(f'expected a size such as "20MB" or a number of bytes, got {_show(value)}')
+        raise ValueError(f'expected a size such as "20MB" or a number of bytes, got {show(value)}')
     return int(float(match.group(1)) * _SIZE_UNITS[(match.group(2) or "b").lower()])
 
 
@@ -142,119 +124,89 @@ def parse_calendar_settings(raw: dict[str, Any], base_dir: Path) -> CalendarSett
     keys such as ``calendar.sources[0].url``, so the config loader can add file:line.
     Feed URLs never appear in messages in full.
     """
-    problems = _Problems()
+    r = Reader()
     if not isinstance(raw, dict):
-        raise ConfigError([Problem("calendar", f"expected a table [calendar], got {_show(raw)}")])
-    problems.unknown(raw, "calendar", _TOP_KEYS)
-    values: dict[str, Any] = {}
-    for key, parse in (
-        ("refresh", lambda v: _duration(v, timedelta(minutes=1))),
-        ("timeout", lambda v: _duration(v)),
-        ("max_feed_size", _size),
-    ):
-        if key in raw:
-            try:
-                values[key] = parse(raw[key])
-            except ValueError as error:
-                problems.add(f"calendar.{key}", str(error))
-    if "audio_reminder" in raw:
-        value = raw["audio_reminder"]
-        if value in ("off", False):
-            values["audio_reminder"] = None
-        else:
-            try:
-                values["audio_reminder"] = _duration(value, timedelta(minutes=1))
-            except ValueError as error:
-                problems.add("calendar.audio_reminder", f'{error} (or "off")')
-    me = _me(raw.get("me", []), problems)
-    sources = _sources(raw.get("sources", []), base_dir, problems)
-    names = {s.name for s in sources}
-    rules = _rules(raw.get("rules", []), names, problems)
-    if problems.items:
-        raise ConfigError(problems.items)
-    return CalendarSettings(
-        sources=sources,
-        me=me,
-        refresh=values.get("refresh", DEFAULT_REFRESH),
-        rules=rules,
-        audio_reminder=values.get("audio_reminder", DEFAULT_AUDIO_REMINDER),
-        timeout=values.get("timeout", DEFAULT_TIMEOUT),
-        max_feed_bytes=values.get("max_feed_size", DEFAULT_MAX_FEED_BYTES),
+        raise ConfigError([Problem("calendar", f"expected a table [calendar], got {show(raw)}")])
+    r.known(raw, "calendar.", _TOP_KEYS)
+    refresh = r.optional(raw, "refresh", "calendar.refresh", _refresh, DEFAULT_REFRESH)
+    timeout = r.optional(raw, "timeout", "calendar.timeout", duration, DEFAULT_TIMEOUT)
+    max_feed_bytes = r.optional(
+        raw, "max_feed_size", "calendar.max_feed_size", _size, DEFAULT_MAX_FEED_BYTES
     )
+    audio_reminder = r.optional(
+        raw, "audio_reminder", "calendar.audio_reminder", _reminder, DEFAULT_AUDIO_REMINDER
+    )
+    me = _me(raw.get("me", []), r)
+    sources = _sources(raw.get("sources", []), base_dir, r)
+    names = {s.name for s in sources}
+    rules = _rules(raw.get("rules", []), names, r)
+    r.check()  # so none of the values is None
+    return CalendarSettings(sources, me, refresh, rules, audio_reminder, timeout, max_feed_bytes)
 
 
-def _me(value: object, problems: _Problems) -> tuple[str, ...]:
+def _me(value: object, r: Reader) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
-        problems.add("calendar.me", f'expected a list of addresses such as ["ana@example.com"], '
-                                    f"got {_show(value)}")
+        r.fail("calendar.me", f'expected a list of addresses such as ["ana@example.com"], '
+                                    f"got {show(value)}")
         return ()
     result = []
     for i, item in enumerate(items):
         if not isinstance(item, str) or "@" not in item or not item.strip():
-            problems.add(f"calendar.me[{i}]", f"expected an e-mail address, got {_show(item)}")
+            r.fail(f"calendar.me[{i}]", f"expected an e-mail address, got {show(item)}")
             continue
         result.append(normalise_address(item))
     return tuple(dict.fromkeys(result))
 
 
-def _sources(value: object, base_dir: Path, problems: _Problems) -> tuple[SourceSettings, ...]:
+def _sources(value: object, base_dir: Path, r: Reader) -> tuple[SourceSettings, ...]:
     if not isinstance(value, list):
-        problems.add("calendar.sources", "expected [[calendar.sources]] tables")
+        r.fail("calendar.sources", "expected [[calendar.sources]] tables")
         return ()
     result: list[SourceSettings] = []
     seen: set[str] = set()
     for i, table in enumerate(value):
         key = f"calendar.sources[{i}]"
         if not isinstance(table, dict):
-            problems.add(key, f"expected a table with path or url, got {_show(table)}")
+            r.fail(key, f"expected a table with path or url, got {show(table)}")
             continue
-        before = len(problems.items)
-        problems.unknown(table, key, _SOURCE_KEYS)
+        before = len(r.problems)
+        r.known(table, f"{key}.", _SOURCE_KEYS)
         path = url = None
         if ("path" in table) == ("url" in table):
-            problems.add(key, "give exactly one of path (a file or folder) or url (a feed)")
+            r.fail(key, "give exactly one of path (a file or folder) or url (a feed)")
         elif "path" in table:
             if isinstance(table["path"], str) and table["path"].strip():
                 path = Path(table["path"].strip()).expanduser()
                 path = path if path.is_absolute() else base_dir / path
             else:
-                shown = _show(table["path"])
-                problems.add(f"{key}.path", f"expected a file or folder path, got {shown}")
+                shown = show(table["path"])
+                r.fail(f"{key}.path", f"expected a file or folder path, got {shown}")
         else:
-            url = _url(table["url"], f"{key}.url", problems)
-        kind = refresh = None
-        if "kind" in table:
-            try:
-                kind = _kind(table["kind"])
-            except ValueError as error:
-                problems.add(f"{key}.kind", str(error))
-        if "refresh" in table:
-            try:
-                refresh = _duration(table["refresh"], timedelta(minutes=1))
-            except ValueError as error:
-                problems.add(f"{key}.refresh", str(error))
+            url = _url(table["url"], f"{key}.url", r)
+        kind = r.optional(table, "kind", f"{key}.kind", _kind, None)
+        refresh = r.optional(table, "refresh", f"{key}.refresh", _refresh, None)
         name = table.get("name")
         if name is None and path is None and url is None:
             continue  # already reported: no usable path or url to name it after
         if name is None:
             name = path.stem if path is not None else (urlsplit(url).hostname if url else "") or ""
         if not isinstance(name, str) or not name.strip():
-            problems.add(f"{key}.name", f"expected a short name, got {_show(name)}")
+            r.fail(f"{key}.name", f"expected a short name, got {show(name)}")
             continue
         name = name.strip()
         if name in seen:
-            problems.add(f"{key}.name", f'"{name}" is used by another source; names must differ')
+            r.fail(f"{key}.name", f'"{name}" is used by another source; names must differ')
         seen.add(name)
-        if len(problems.items) == before:
+        if len(r.problems) == before:
             result.append(SourceSettings(name, path, url, kind, refresh))
     return tuple(result)
 
 
-def _url(value: object, key: str, problems: _Problems) -> str | None:
+def _url(value: object, key: str, r: Reader) -> str | None:
     if not isinstance(value, str) or not value.strip():
-        shown = _show(value) if not isinstance(value, str) else "an empty text"
-        problems.add(key, f"expected a feed URL such as https://... or webcal://..., got {shown}")
+        shown = show(value) if not isinstance(value, str) else "an empty text"
+        r.fail(key, f"expected a feed URL such as https://... or webcal://..., got {shown}")
         return None
     url = normalise_feed_url(value.strip())
     try:
@@ -264,54 +216,49 @@ def _url(value: object, key: str, problems: _Problems) -> str | None:
         ok = False
     if not ok:
         shown = redact_url(url)
-        problems.add(key, f"expected an https://, http:// or webcal:// feed URL, got {shown}")
+        r.fail(key, f"expected an https://, http:// or webcal:// feed URL, got {shown}")
         return None
     return url
 
 
-def _rules(value: object, names: set[str], problems: _Problems) -> tuple[RuleSettings, ...]:
+def _rules(value: object, names: set[str], r: Reader) -> tuple[RuleSettings, ...]:
     if not isinstance(value, list):
-        problems.add("calendar.rules", "expected [[calendar.rules]] tables")
+        r.fail("calendar.rules", "expected [[calendar.rules]] tables")
         return ()
     result = []
     for i, table in enumerate(value):
         key = f"calendar.rules[{i}]"
         if not isinstance(table, dict):
-            problems.add(key, f"expected a table with match or regex and kind, got {_show(table)}")
+            r.fail(key, f"expected a table with match or regex and kind, got {show(table)}")
             continue
-        before = len(problems.items)
-        problems.unknown(table, key, _RULE_KEYS)
-        kind = None
+        before = len(r.problems)
+        r.known(table, f"{key}.", _RULE_KEYS)
+        kind = r.optional(table, "kind", f"{key}.kind", _kind, None)
         if "kind" not in table:
-            problems.add(f"{key}.kind", "missing; say which kind the rule forces")
-        else:
-            try:
-                kind = _kind(table["kind"])
-            except ValueError as error:
-                problems.add(f"{key}.kind", str(error))
+            r.fail(f"{key}.kind", "missing; say which kind the rule forces")
         match = table.get("match")
         regex = table.get("regex")
         calendar = table.get("calendar")
         if match is not None and regex is not None:
-            problems.add(key, "give match or regex, not both")
+            r.fail(key, "give match or regex, not both")
         if match is not None and (not isinstance(match, str) or not match.strip()):
-            problems.add(f"{key}.match", f"expected a keyword, got {_show(match)}")
+            r.fail(f"{key}.match", f"expected a keyword, got {show(match)}")
         if regex is not None:
             if not isinstance(regex, str) or not regex:
-                problems.add(f"{key}.regex", f"expected a regular expression, got {_show(regex)}")
+                r.fail(f"{key}.regex", f"expected a regular expression, got {show(regex)}")
             else:
                 try:
                     re.compile(regex)
                 except re.error as error:
-                    problems.add(f"{key}.regex", f"not a valid regular expression: {error}")
+                    r.fail(f"{key}.regex", f"not a valid regular expression: {error}")
         if calendar is not None and (not isinstance(calendar, str) or calendar not in names):
-            problems.add(f"{key}.calendar", f"no source is named {_show(calendar)}")
+            r.fail(f"{key}.calendar", f"no source is named {show(calendar)}")
         if match is None and regex is None and calendar is None:
-            problems.add(key, "give match, regex or calendar to say which events the rule is for")
-        fields = table.get("fields", ["summary", "location", "categories"])
+            r.fail(key, "give match, regex or calendar to say which events the rule is for")
+        fields = table.get("fields", list(DEFAULT_RULE_FIELDS))
         if not isinstance(fields, list) or not fields or any(f not in RULE_FIELDS for f in fields):
-            problems.add(f"{key}.fields", f"expected a list drawn from {', '.join(RULE_FIELDS)}")
-        if len(problems.items) == before and kind is not None:
+            r.fail(f"{key}.fields", f"expected a list drawn from {', '.join(RULE_FIELDS)}")
+        if len(r.problems) == before and kind is not None:
             result.append(RuleSettings(
                 kind, match.strip() if isinstance(match, str) else None, regex, calendar,
                 tuple(fields), i,

@@ -20,6 +20,7 @@ DEFAULT_REFRESH = timedelta(minutes=15)
 DEFAULT_AUDIO_REMINDER = timedelta(minutes=20)
 DEFAULT_TIMEOUT = timedelta(seconds=15)
 DEFAULT_MAX_FEED_BYTES = 20 * 1024 * 1024
+DEFAULT_RULE_FIELDS = ("summary", "location", "categories")  # what a rule reads
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class RuleSettings:
     match: str | None = None
     regex: str | None = None
     calendar: str | None = None
-    fields: tuple[str, ...] = ("summary", "location", "categories")
+    fields: tuple[str, ...] = DEFAULT_RULE_FIELDS
     index: int = 0
 
     def kind_rule(self) -> KindRule:

@@ -210,3 +210,19 @@ def test_an_unreadable_picture_is_a_note(tmp_path):
     assert config.routines["mine"].steps[0].image == ""
     [note] = config.notes
     assert "cannot read" in note.message and note.line == 8
+
+
+def test_the_calendar_table_is_read_with_the_same_words_as_the_rest():
+    """One reader: a bad duration or an unknown key reads alike in any table."""
+    found = problems(
+        "[reset]\nevery = 5\nevry = 1\n"
+        "[away]\noffer_reset_after = 5\n"
+        "[calendar]\ntimeout = 5\nrefresh = 5\naudio_reminder = 5\nrefesh = 1\n"
+    )
+    bad = 'expected a duration such as "45m" or "1h30m", got 5'
+    assert f"config.toml:2: reset.every: {bad}" in found
+    assert f"config.toml:7: calendar.timeout: {bad}" in found
+    assert f'config.toml:5: away.offer_reset_after: {bad} (or "off")' in found
+    assert f'config.toml:9: calendar.audio_reminder: {bad} (or "off")' in found
+    unknown = [p.split(": ")[1] for p in found if "unknown key" in p]
+    assert unknown == ["reset.evry", "calendar.refesh"]
