@@ -7,7 +7,7 @@ Proposed TOML shape (every key optional; no sources means no calendar at all)::
     refresh = "15m"          # how often feeds are fetched (at least 1m)
     audio_reminder = "20m"   # during a long audio call, a walking nudge this often; "off"
     timeout = "15s"          # per feed request
-    max_feed_size = "20MB"   # a larger feed is refused and the last good copy kept
+    max_feed_size = "20MiB"  # a larger feed is refused and the last good copy kept
 
     [[calendar.sources]]
     name = "work"            # optional; defaults to the file name or the host

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from movebreak.calendar.settings import CalendarSettings, parse_calendar_settings
+from movebreak.calendar.settings import parse_calendar_settings
 from movebreak.config.errors import ConfigError
 from movebreak.config.reader import (
     Reader,
@@ -223,11 +223,14 @@ def _needs_routine(
 def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None) -> Config:
     """Validate merged raw tables (defaults overlaid with the user's file) into a Config.
 
-    ``base_dir`` is where relative paths in the file (calendar folders) start from.
+    Every key is required: the built-in ``data/config.toml`` under the user's file
+    supplies each one, so its default is written there and nowhere else (no fallback
+    here, no dataclass default; see ``movebreak.core.config``). ``base_dir`` is where
+    relative paths in the file (calendar folders) start from.
     """
     r = Reader(base_dir)
     r.known(raw, "", _TOP_LEVEL)
-    timezone = r.value(raw, "timezone", "timezone", _timezone) or "local"
+    timezone = r.value(raw, "timezone", "timezone", _timezone)
     t = {name: r.table(raw, name) for name in SECTION_KEYS}
     for name, allowed in SECTION_KEYS.items():
         r.known(t[name], f"{name}.", allowed)
@@ -238,63 +241,62 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
     routines_raw = r.table(raw, "routines")
     routines = {rid: rt for rid, body in routines_raw.items() if (rt := _routine(r, rid, body))}
     work = WorkHours(
-        get("work", "days", _days) or frozenset(),
-        get("work", "start", _clock) or time(9),
-        get("work", "end", _day_end) or time(18),
+        get("work", "days", _days),
+        get("work", "start", _clock),
+        get("work", "end", _day_end),
     )
-    if work.start >= work.end:
+    if work.start is not None and work.end is not None and work.start >= work.end:
         r.fail("work.end", f"the working day must end after it starts ({work.start:%H:%M})")
     reset = ResetRule(
-        bool(get("reset", "enabled", boolean)),
-        get("reset", "every", duration) or timedelta(minutes=50),
-        get("reset", "routine", text) or "reset",
+        get("reset", "enabled", boolean),
+        get("reset", "every", duration),
+        get("reset", "routine", text),
     )
     at = get("morning", "at", _morning_at)
     first_activity = at is None and t["morning"].get("at") == "first-activity"
     if first_activity:
         at = get("morning", "first_activity_after", _clock)
     morning = MorningRule(
-        bool(get("morning", "enabled", boolean)),
-        at or time(9),
-        get("morning", "days", _days) or frozenset(),
-        get("morning", "routine", text) or "morning",
+        get("morning", "enabled", boolean),
+        at,
+        get("morning", "days", _days),
+        get("morning", "routine", text),
         first_activity,
     )
     away = AwaySettings(
-        get("away", "natural_break", duration) or timedelta(minutes=2),
+        get("away", "natural_break", duration),
         get("away", "offer_reset_after", optional_duration),
     )
     quiet = QuietSettings(
-        bool(get("quiet", "fullscreen", boolean)),
-        bool(get("quiet", "do_not_disturb", boolean)),
-        bool(get("quiet", "live_calls", boolean)),
+        get("quiet", "fullscreen", boolean),
+        get("quiet", "do_not_disturb", boolean),
+        get("quiet", "live_calls", boolean),
     )
     standing = StandingRule(
-        bool(get("standing", "enabled", boolean)),
-        get("standing", "sit", duration) or timedelta(minutes=30),
-        get("standing", "stand", duration) or timedelta(minutes=25),
-        get("standing", "routine", text) or "standing-block",
+        get("standing", "enabled", boolean),
+        get("standing", "sit", duration),
+        get("standing", "stand", duration),
+        get("standing", "routine", text),
     )
     prompts = PromptSettings(
-        get("prompts", "late_grace", duration) or timedelta(minutes=2),
-        get("prompts", "snooze", duration) or timedelta(minutes=10),
-        get("prompts", "notification_timeout", duration) or timedelta(seconds=30),
-        get("prompts", "snooze_choices", _durations) or (),
+        get("prompts", "late_grace", duration),
+        get("prompts", "snooze", duration),
+        get("prompts", "notification_timeout", duration),
+        get("prompts", "snooze_choices", _durations),
     )
     for section, rule in (("reset", reset), ("morning", morning), ("standing", standing)):
         if rule.routine not in routines_raw:  # a routine that failed already has its problem
             _needs_routine(r, f"{section}.routine", rule.routine, routines)
     guide = GuideSettings(
-        bool(get("guide", "window", boolean)),
-        get("guide", "step_notifications", _names) or frozenset(),
+        get("guide", "window", boolean),
+        get("guide", "step_notifications", _names),
     )
     try:
         calendar = parse_calendar_settings(r.table(raw, "calendar"), base_dir or Path.cwd())
     except ConfigError as error:
         r.problems.extend(error.problems)
-        calendar = CalendarSettings()
-    if r.problems:
-        raise ConfigError(r.problems)
+        calendar = None
+    r.check()  # so no value below is a None left by a problem
     return Config(
         timezone,
         work,

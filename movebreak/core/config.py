@@ -2,12 +2,20 @@
 
 Everything the timetable needs is here, already checked, so the core never has to
 ask whether a value is missing or mistyped.
+
+No field has a default. Every default is written once, in the shipped
+``movebreak/data/config.toml``: that is the file a person reads and copies to
+change a setting, so it must be the truth, and the loader lays the user's file over
+it, so every key always has a value. A default written here as well would be a
+second copy free to disagree (``tests/config/test_defaults.py`` fails on one).
+The ``[calendar]`` table is the exception the shipped file leaves out: its few
+tuning defaults are written once in :mod:`movebreak.core.calendar_settings`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time, timedelta
 
 from movebreak.core.calendar_settings import CalendarSettings
@@ -47,24 +55,24 @@ class MorningRule:
     at: time
     days: frozenset[int]
     routine: str
-    first_activity: bool = False
+    first_activity: bool
 
 
 @dataclass(frozen=True)
 class AwaySettings:
     """Time away from the computer: a natural break, and a reset offered on return."""
 
-    natural_break: timedelta = timedelta(minutes=2)
-    offer_reset_after: timedelta | None = timedelta(minutes=10)
+    natural_break: timedelta
+    offer_reset_after: timedelta | None
 
 
 @dataclass(frozen=True)
 class QuietSettings:
     """What holds prompts besides meetings; ``live_calls`` reads the mic and camera."""
 
-    fullscreen: bool = True
-    do_not_disturb: bool = True
-    live_calls: bool = False
+    fullscreen: bool
+    do_not_disturb: bool
+    live_calls: bool
 
 
 @dataclass(frozen=True)
@@ -84,19 +92,15 @@ class PromptSettings:
     late_grace: timedelta
     snooze: timedelta
     notification_timeout: timedelta
-    snooze_choices: tuple[timedelta, ...] = (
-        timedelta(minutes=5),
-        timedelta(minutes=10),
-        timedelta(minutes=30),
-    )
+    snooze_choices: tuple[timedelta, ...]
 
 
 @dataclass(frozen=True)
 class GuideSettings:
     """The guided timer: a window or not, and which routines announce each step."""
 
-    window: bool = True
-    step_notifications: frozenset[str] = frozenset({"morning"})
+    window: bool
+    step_notifications: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -110,12 +114,12 @@ class Config:
     standing: StandingRule
     prompts: PromptSettings
     routines: Mapping[str, Routine]
-    guide: GuideSettings = field(default_factory=GuideSettings)
-    away: AwaySettings = field(default_factory=AwaySettings)
-    quiet: QuietSettings = field(default_factory=QuietSettings)
-    calendar: CalendarSettings = field(default_factory=CalendarSettings)
-    source: str = "built-in defaults"
-    notes: tuple[Problem, ...] = ()  # problems that did not stop the config (a lost picture)
+    guide: GuideSettings
+    away: AwaySettings
+    quiet: QuietSettings
+    calendar: CalendarSettings
+    source: str
+    notes: tuple[Problem, ...]  # problems that did not stop the config (a lost picture)
 
     def routine(self, routine_id: str) -> Routine:
         """The routine with this id; validation guarantees the rules' ids exist."""
