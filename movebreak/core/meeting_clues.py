@@ -3,9 +3,10 @@
 When no link decides, the wording does: "walk and talk" in a title, "Telefonkonferenz"
 as the location, "Einwahl:" above a number, "OOO" on an event nobody else is in.
 These are the patterns for those clues, kept apart from links (``meeting_links``)
-because they are language. Each pattern is a *kind* of wording, in at least English,
-German, French, Spanish, Japanese, Portuguese, Italian and Dutch; they only match
-text, and the ranking of clues against each other is in ``meetings``.
+because they are language; only the services' own names come from the table the
+links share (``meeting_services``). Each pattern is a *kind* of wording, in at
+least English, German, French, Spanish, Japanese, Portuguese, Italian and Dutch;
+they only match text, and the ranking of clues against each other is in ``meetings``.
 
 Japanese has no spaces between words, so CJK terms are matched without word bounds.
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
+from movebreak.core.meeting_services import LOCATION_NAMES, TITLE_NAMES
 
 _W = r"(?<![\w-])"  # word start that treats "-" as part of words ("walk-and-talk")
 _E = r"(?![\w])"
@@ -85,20 +88,13 @@ ONLINE_LOCATION = re.compile(
 )
 #: Video wording in a title ("Video call with Raj", "ビデオ会議", "on Zoom").
 VIDEO_WORDS = _words(
-    _VIDEO, r"(?:on|via|over|per|auf|sur|por|em|su|op) (?:zoom|teams|google meet|meet|webex|skype"
-    r"|hangouts?|facetime|jitsi|whereby)",
-    r"(?:zoom|teams|webex|skype|hangouts?|jitsi|meet)[- ](?:call|meeting|chat|sync)",
+    _VIDEO, rf"(?:on|via|over|per|auf|sur|por|em|su|op) (?:{TITLE_NAMES})",
+    rf"(?:{TITLE_NAMES})[- ](?:call|meeting|chat|sync)",
     cjk=("ビデオ会議", "ビデオ通話", "オンライン会議", "オンライン打ち合わせ",
          "オンラインミーティング", "ウェブ会議", "Web会議", "WEB会議"),
 )
 #: Conferencing products named in a location ("Microsoft Teams-Besprechung", "Zoom").
-SERVICE_NAMES = re.compile(
-    r"\b(microsoft teams|ms teams|teams|zoom|google meet|hangouts?|webex|skype|gotomeeting"
-    r"|goto meeting|bluejeans|chime|whereby|jitsi|slack huddle|huddle|facetime|ringcentral"
-    r"|discord|lifesize|pexip|vidyo|starleaf|adobe connect|clickmeeting|livestorm|around"
-    r"|tuple|bigbluebutton|zoho meeting|dialpad meetings?|8x8 meet|vonage)\b",
-    re.IGNORECASE,
-)
+SERVICE_NAMES = re.compile(rf"\b({LOCATION_NAMES})\b", re.IGNORECASE)
 #: Words around a link that present it as the way to join a meeting.
 JOIN_WORDS = re.compile(
     r"join|meeting|meet\b|online|video|webinar|room|click|link|stream|live|session|conference"

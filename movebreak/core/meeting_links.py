@@ -4,19 +4,20 @@ A link is the strongest evidence of how a meeting is held, but invitations hide
 them: in prose, in HTML link targets, behind mail-gateway wrappers (SafeLinks,
 Proofpoint), as app schemes (``zoommtg:``, ``msteams:``) or as ``tel:``/``sip:``.
 This module turns any of that into plain links and says which conferencing
-service each belongs to and whether it means video or audio. It knows nothing
-about events; ``meeting_evidence`` decides what the links mean for one.
+service each belongs to and whether it means video or audio (the services are
+the table in ``meeting_services``). It knows nothing about events;
+``meeting_evidence`` decides what the links mean for one.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from movebreak.core.meeting_facts import MeetingKind
+from movebreak.core.meeting_services import SERVICES, Link
 
 # --------------------------------------------------------------------------- links
 
@@ -149,81 +150,12 @@ def without_links(text: str) -> str:
 # --------------------------------------------------------------------------- services
 
 
-@dataclass(frozen=True)
-class _Service:
-    """One conferencing service's links: host and path patterns, and the kind they mean."""
-
-    name: str
-    host: re.Pattern[str]
-    path: re.Pattern[str] | None = None
-    kind: MeetingKind = MeetingKind.VIDEO
-
-
-def _svc(
-    name: str, host: str, path: str | None = None, kind: MeetingKind = MeetingKind.VIDEO
-) -> _Service:
-    """Compile one table row; case does not matter in hosts or meeting paths."""
-    return _Service(name, re.compile(host, re.I), re.compile(path, re.I) if path else None, kind)
-
-
-_ANY = r"^/[^/?#]"  # a non-empty path: the bare homepage is not a meeting
-_SERVICES: tuple[_Service, ...] = (
-    _svc(
-        "Zoom",
-        r"(^|\.)(zoom\.us|zoom\.com|zoomgov\.com)$",
-        r"^/(j|s|w|wc|my|meeting|webinar)(/|$)",
-    ),
-    _svc("Google Meet", r"^meet\.google\.com$", _ANY),
-    _svc("Google Meet", r"^g\.co$", r"^/meet/"),
-    _svc("Google Hangouts", r"^hangouts\.google\.com$", r"^/(call|hangouts)/"),
-    _svc(
-        "Microsoft Teams",
-        r"^(teams\.microsoft\.com|teams\.live\.com|(gov|dod|gcc)\.teams\.microsoft\.us|teams\.cloud\.microsoft)$",
-        r"^/(l/meetup-join|meet/|l/meet|v2/|_#/l/meetup-join|dl/launcher)",
-    ),
-    _svc("Webex", r"(^|\.)webex\.com(\.cn)?$", r"^/(?!(support|help|downloads?|pricing)\b)[^?#]"),
-    _svc("GoToMeeting", r"(^|\.)gotomeeting\.com$", r"^/(join|meeting)"),
-    _svc("GoToMeeting", r"^(gotomeet\.me|meet\.goto\.com)$", _ANY),
-    _svc("GoToMeeting", r"^app\.goto\.com$", r"^/meeting"),
-    _svc("GoToWebinar", r"(^|\.)gotowebinar\.com$", r"^/(join|register)"),
-    _svc("Amazon Chime", r"(^|\.)chime\.aws$", _ANY),
-    _svc("BlueJeans", r"(^|\.)bluejeans\.com$", _ANY),
-    _svc("Whereby", r"(^|\.)(whereby\.com|appear\.in)$", _ANY),
-    _svc("Jitsi", r"^(meet\.jit\.si|8x8\.vc|jitsi\.[^.]+\..+|meet\.[^.]+\.jitsi\.net)$", _ANY),
-    _svc("Skype", r"^join\.skype\.com$", _ANY),
-    _svc("Skype for Business", r"(^|\.)lync\.com$", r"^/(meet|.+/meet)"),
-    _svc("Slack huddle", r"(^|\.)slack\.com$", r"huddle"),
-    _svc("RingCentral", r"^(meetings|v|video)\.ringcentral\.com$", _ANY),
-    _svc("FaceTime", r"^facetime\.apple\.com$", r"^/join"),
-    _svc("Around", r"(^|\.)around\.co$", _ANY),
-    _svc("Tuple", r"(^|\.)tuple\.app$", r"^/c/"),
-    _svc("Discord", r"^(discord\.gg|discord\.com)$", r"^/(channels/|invite/|[A-Za-z0-9]+$)"),
-    _svc("Gather", r"(^|\.)gather\.town$", r"^/app"),
-    _svc("Livestorm", r"(^|\.)livestorm\.co$", _ANY),
-    _svc("Demio", r"(^|\.)demio\.com$", r"^/(ref|join)"),
-    _svc("Cal Video", r"^(app\.)?cal\.com$", r"^/video/"),
-    _svc("Zoho Meeting", r"^meeting\.zoho\.(com|eu|in|com\.au)$", _ANY),
-    _svc("Dialpad Meetings", r"(^|\.)dialpad\.com$", r"^/(meetings|uv)/"),
-    _svc("Lifesize", r"(^|\.)lifesizecloud\.com$", _ANY),
-    _svc("Pexip", r"(^|\.)pexip\.(me|com)$", r"^/(meet|webapp)"),
-    _svc("Element Call", r"^call\.element\.io$", _ANY),
-    _svc("BigBlueButton", r"(bbb|bigbluebutton)", r"^/(b|rooms|html5client)/"),
-    _svc("Vowel", r"(^|\.)vowel\.com$", r"^/#?/?[a-z]"),
-    _svc("WhatsApp video call", r"^call\.whatsapp\.com$", r"^/video/"),
-    _svc("WhatsApp call", r"^call\.whatsapp\.com$", r"^/voice/", MeetingKind.AUDIO),
-    # Pages that list dial-in numbers: phone evidence on their own.
-    _svc("Google Meet phone numbers", r"^tel\.meet$", None, MeetingKind.AUDIO),
-    _svc("Teams dial-in", r"^dialin\.teams\.microsoft\.com$", None, MeetingKind.AUDIO),
-    _svc("Zoom local numbers", r"(^|\.)(zoom\.us|zoomgov\.com)$", r"^/u/", MeetingKind.AUDIO),
-    # Self-hosted Jitsi and similar live on "meet.<domain>"; a weak but useful hint.
-    _svc("video meeting", r"^meet\.[^.]+\.[^.]+", _ANY),
+#: Every link shape in table order, with the service it names (first match wins).
+_LINKS: tuple[tuple[Link, str, MeetingKind], ...] = tuple(
+    (link, svc.name, svc.kind) for svc in SERVICES for link in svc.links
 )
 _SCHEMES = {  # clients that always open a video meeting
-    "zoommtg": "Zoom",
-    "zoomus": "Zoom",
-    "msteams": "Microsoft Teams",
-    "webex": "Webex",
-    "facetime": "FaceTime",
+    scheme: svc.name for svc in SERVICES for scheme in svc.schemes
 }
 
 
@@ -274,7 +206,7 @@ def service_of(link: str) -> tuple[str, MeetingKind] | None:
         path = f"{path}#{parts.fragment}"
     if _DIAL_IN_PAGE.search(host.split(".")[0]) or _DIAL_IN_PAGE.search(path):
         return ("dial-in numbers page", MeetingKind.AUDIO)
-    for svc in _SERVICES:
-        if svc.host.search(host) and (svc.path is None or svc.path.search(path)):
-            return (svc.name, svc.kind)
+    for link, name, kind in _LINKS:
+        if link.host.search(host) and (link.path is None or link.path.search(path)):
+            return (name, kind)
     return None

@@ -268,3 +268,24 @@ def test_a_description_built_to_backtrack_is_classified_at_once():
     kind = kind_of(summary="Sync", description="(1/" * 40_000, url="https://zoom.us/j/123456789")
     assert kind is MeetingKind.VIDEO
     assert time.monotonic() - started < 10
+
+
+def test_one_table_of_services_feeds_links_locations_and_titles():
+    """Each service is one row; what its row says, the links and the clues both know."""
+    from movebreak.core.meeting_clues import SERVICE_NAMES, VIDEO_WORDS
+    from movebreak.core.meeting_services import SERVICES
+
+    names = [s.name for s in SERVICES]
+    assert len(names) == len(set(names))
+    for svc in SERVICES:
+        assert svc.links or svc.names, svc.name
+        assert set(svc.said) <= set(svc.names) | {"meet"}, svc.name
+        for scheme in svc.schemes:
+            assert service_of(f"{scheme}://join?id=1") == (svc.name, VIDEO)
+        for name in svc.names:
+            written = re.sub(r"(.)\?", r"\1", name)  # "hangouts?" -> "hangouts"
+            assert SERVICE_NAMES.fullmatch(written), name
+        for name in svc.said:
+            written = re.sub(r"(.)\?", r"\1", name)
+            assert VIDEO_WORDS.search(f"Sync on {written}"), name
+            assert VIDEO_WORDS.search(f"{written} call"), name
