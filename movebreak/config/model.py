@@ -1,28 +1,6 @@
-"""The validated config's types; they live in the core (:mod:`movebreak.core.config`),
-which reads them, and the shell imports them from here or from there alike."""
+"""The validated config's types live in the core (:mod:`movebreak.core.config`), which
+reads them; the shell may import ``Config`` from here or from there alike."""
 
-from movebreak.core.config import (
-    WEEKDAYS,
-    AwaySettings,
-    Config,
-    GuideSettings,
-    MorningRule,
-    PromptSettings,
-    QuietSettings,
-    ResetRule,
-    StandingRule,
-    WorkHours,
-)
+from movebreak.core.config import Config
 
-__all__ = [
-    "WEEKDAYS",
-    "AwaySettings",
-    "Config",
-    "GuideSettings",
-    "MorningRule",
-    "PromptSettings",
-    "QuietSettings",
-    "ResetRule",
-    "StandingRule",
-    "WorkHours",
-]
+__all__ = ["Config"]
