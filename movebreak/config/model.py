@@ -12,6 +12,7 @@ from datetime import time, timedelta
 
 from movebreak.calendar.settings import CalendarSettings
 from movebreak.core.routines import Routine
+from movebreak.sound.settings import SoundSettings
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -114,6 +115,7 @@ class Config:
     quiet: QuietSettings = field(default_factory=QuietSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     source: str = "built-in defaults"
+    sound: SoundSettings = field(default_factory=SoundSettings)
 
     def routine(self, routine_id: str) -> Routine:
         """The routine with this id; validation guarantees the rules' ids exist."""

@@ -31,6 +31,7 @@ from movebreak.config.model import (
 )
 from movebreak.core.durations import DurationError, DurationRange, RepRange, parse_duration
 from movebreak.core.routines import Routine, Step
+from movebreak.sound.settings import read_sound_settings
 
 T = TypeVar("T")
 
@@ -45,7 +46,7 @@ SECTION_KEYS: dict[str, tuple[str, ...]] = {
     "away": ("natural_break", "offer_reset_after"),
     "quiet": ("fullscreen", "do_not_disturb", "live_calls"),
 }
-_TOP_LEVEL = ("timezone", "routines", "calendar", *SECTION_KEYS)
+_TOP_LEVEL = ("timezone", "routines", "calendar", "sound", *SECTION_KEYS)
 _ROUTINE_KEYS = ("title", "summary", "pick", "steps", "tags")
 _STEP_KEYS = ("name", "instruction", "duration", "reps", "time", "each_side", "section")
 _ROUTINE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -323,6 +324,7 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
     except ConfigError as error:
         r.problems.extend(error.problems)
         calendar = CalendarSettings()
+    sound = read_sound_settings(raw.get("sound", {}), base_dir or Path.cwd(), r.problems)
     if r.problems:
         raise ConfigError(r.problems)
     return Config(
@@ -338,4 +340,5 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
         quiet,
         calendar,
         source,
+        sound,
     )
