@@ -60,7 +60,7 @@ class GuidedRoutine:
         self.session = Session(routine, routine.steps_for(rotation))
         self._sound = sound
         self._sound_settings = config.sound
-        self._countdown = Countdown()
+        self._countdown = Countdown(sound is not None and bool(config.sound.sound(Cue.COUNTDOWN)))
         self._display = display
         self._notifier = notifier
         self._window = window

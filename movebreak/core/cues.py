@@ -104,6 +104,7 @@ class Countdown:
 
     def __init__(
         self,
+        enabled: bool = True,
         lead: timedelta = COUNTDOWN_LEAD,
         min_part: timedelta = COUNTDOWN_MIN_PART,
         slack: timedelta = COUNTDOWN_SLACK,
@@ -111,6 +112,7 @@ class Countdown:
         self._lead = lead
         self._min_part = min_part
         self._slack = slack
+        self._enabled = enabled  # off: no 3-2-1 to play, so no extra wake-up either
         self._timed = False
         self._played_for: datetime | None = None  # the part end whose 3-2-1 has played
 
@@ -119,7 +121,7 @@ class Countdown:
         for event in events:
             if isinstance(event, StepStarted | SidesSwitched):
                 long_enough = timedelta(seconds=event.seconds) >= self._min_part
-                self._timed = event.step.reps is None and long_enough
+                self._timed = self._enabled and event.step.reps is None and long_enough
             elif isinstance(event, SessionEnded):
                 self._timed = False
 
