@@ -35,6 +35,7 @@ from movebreak.guide.display import NoDisplay, SessionDisplay
 from movebreak.guide.messages import WindowAction
 from movebreak.notify.base import Notice, Notifier
 from movebreak.schedule.wakeup import WakeupTimer
+from movebreak.sound.player import CuePlayer
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class Controller:
         save: Callable[[TimetableState], None],
         display: SessionDisplay | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        sound: CuePlayer | None = None,
     ) -> None:
         self._lock = threading.RLock()
         self._engine = engine
@@ -71,6 +73,7 @@ class Controller:
         self._save = save
         self._display = display or NoDisplay()
         self._guided: GuidedRoutine | None = None
+        self._sound = sound
         self._started = False  # nothing is planned before start_up took over the saved state
         self._view_listeners: list[Callable[[TrayView], None]] = []
         self._event_sinks: list[EventSink] = []
@@ -384,6 +387,7 @@ class Controller:
             self._notifier,
             window,
             now,
+            self._sound,
         )
 
     def _reschedule(self, now: datetime) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from movebreak.config.model import Config
+from movebreak.core.cues import Countdown, Cue, cue_for
 from movebreak.core.routines import Routine
 from movebreak.core.session import Session
 from movebreak.core.session_events import (
@@ -29,6 +30,8 @@ from movebreak.core.session_events import (
 from movebreak.guide.display import SessionDisplay
 from movebreak.guide.messages import WindowAction, end_message, show_message
 from movebreak.notify.base import Notice, NoticeAction, NoticeKind, Notifier
+from movebreak.sound.player import CuePlayer
+from movebreak.sound.settings import cue_sound
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +56,13 @@ class GuidedRoutine:
         notifier: Notifier,
         window: bool,
         now: datetime,
+        sound: CuePlayer | None = None,
     ) -> None:
         self.session = Session(routine, routine.steps_for(rotation))
+        self._sound = sound
+        self._sound_settings = config.sound
+        counts_down = sound is not None and cue_sound(config.sound, Cue.COUNTDOWN) is not None
+        self._countdown = Countdown(counts_down)
         self._display = display
         self._notifier = notifier
         self._window = window
@@ -68,12 +76,16 @@ class GuidedRoutine:
         return self.session.routine.id
 
     def deadline(self, now: datetime) -> datetime | None:
-        return self.session.next_deadline(now)
+        """The next tick: the part's end, or the start of its 3-2-1 when that comes first."""
+        end = self.session.next_deadline(now)
+        return min(filter(None, (end, self._countdown.moment(end, now))), default=None)
 
     def view(self, now: datetime) -> SessionView:
         return self.session.view(now)
 
     def tick(self, now: datetime) -> SessionResult | None:
+        if self._countdown.due(self.session.next_deadline(now), now):
+            self._play(Cue.COUNTDOWN)
         return self._handle(self.session.tick(now), now)
 
     def act(self, action: WindowAction, now: datetime) -> SessionResult | None:
@@ -96,6 +108,10 @@ class GuidedRoutine:
     def _handle(
         self, events: list[SessionEvent], now: datetime, quiet: bool = False
     ) -> SessionResult | None:
+        self._countdown.learn(events)
+        sound = None if quiet else cue_for(events)
+        if sound is not None:
+            self._play(sound)
         cue = ""
         for event in events:
             if isinstance(event, SessionEnded):
@@ -118,6 +134,10 @@ class GuidedRoutine:
         if self._window_on():
             self._on_display(self._display.show, show_message(self.session.view(now), cue))
         return None
+
+    def _play(self, cue: Cue) -> None:
+        if self._sound is not None:
+            self._sound.play(cue, self._sound_settings)
 
     @staticmethod
     def _on_display(call: Callable[..., None], *message: dict[str, Any]) -> None:

@@ -20,6 +20,7 @@ from movebreak.app.controller import Controller
 from movebreak.app.memory import give_back_free_memory
 from movebreak.app.open_file import open_in_editor
 from movebreak.app.presence import PresenceWatch
+from movebreak.app.sound_cues import prompt_cue, start_sound
 from movebreak.app.zone import resolve_timezone
 from movebreak.autostart.base import AutostartState
 from movebreak.autostart.service import detect as detect_autostart
@@ -102,6 +103,7 @@ class App:
         self.timer = SchedulerWakeup(self._wake)
         config = default_config()
         self.clock = clock or SystemClock()
+        self.sound = start_sound()
         self.controller = Controller(
             Engine(config, resolve_timezone(config)),
             load_state(paths.state_file),
@@ -110,6 +112,7 @@ class App:
             self.timer,
             lambda s: save_state(paths.state_file, s),
             _display_for(self.controller_window_action),
+            sound=self.sound,
         )
         self.autostart = detect_autostart(paths.data_dir)
         self.reloader = ConfigReloader(paths.config_file, self._use_config, self._config_failed)
@@ -152,7 +155,9 @@ class App:
             log.info("fullscreen windows cannot be seen here: an unanswered prompt comes once "
                      "more after the snooze time")
         self.controller.sees_fullscreen(quiet.sees_fullscreen)
-        self._closers = [c for c in (idle, quiet) if c is not None]
+        self._closers = [c for c in (idle, quiet, self.sound) if c is not None]
+        self.controller.on_event(prompt_cue(self.sound, lambda: self.controller.config.sound,
+                                            quiet.do_not_disturb))
 
         def idle_seconds() -> float | None:
             return idle.idle_seconds() if idle is not None else None

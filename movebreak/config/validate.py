@@ -33,13 +33,16 @@ from movebreak.core.config import (
     PromptSettings,
     QuietSettings,
     ResetRule,
+    SoundSettings,
     StandingRule,
     WorkHours,
 )
+from movebreak.core.cues import Cue
 from movebreak.core.durations import DurationRange, RepRange
 from movebreak.core.problems import Problem
 from movebreak.core.routines import Routine, Step
 from movebreak.guide.pictures import builtin_names, is_builtin_name, picture_problem
+from movebreak.sound.settings import cue_choice, volume
 
 T = TypeVar("T")
 
@@ -53,6 +56,7 @@ SECTION_KEYS: dict[str, tuple[str, ...]] = {
     "guide": ("window", "step_notifications"),
     "away": ("natural_break", "offer_reset_after"),
     "quiet": ("fullscreen", "do_not_disturb", "live_calls"),
+    "sound": ("enabled", "volume", *(cue.value for cue in Cue)),
 }
 _TOP_LEVEL = ("timezone", "routines", "calendar", *SECTION_KEYS)
 _ROUTINE_KEYS = ("title", "summary", "pick", "steps", "tags")
@@ -296,6 +300,12 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
     except ConfigError as error:
         r.problems.extend(error.problems)
         calendar = None
+    sound = SoundSettings(
+        get("sound", "enabled", boolean),
+        get("sound", "volume", volume),
+        {cue: get("sound", cue.value, lambda value: cue_choice(value, r.base_dir))
+         for cue in Cue},
+    )
     r.check()  # so no value below is a None left by a problem
     return Config(
         timezone,
@@ -309,6 +319,7 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
         away,
         quiet,
         calendar,
+        sound,
         source,
         tuple(r.notes),
     )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 
 from movebreak.core.calendar_settings import CalendarSettings
+from movebreak.core.cues import Cue
 from movebreak.core.problems import Problem
 from movebreak.core.routines import Routine
 
@@ -104,6 +105,17 @@ class GuideSettings:
 
 
 @dataclass(frozen=True)
+class SoundSettings:
+    """The ``[sound]`` table: on or off, a volume from 0 to 100, and each cue's choice:
+    ``"builtin"`` (movebreak's own tone), ``"off"``, a sound-theme name, or a file's
+    absolute path (the reader resolves a relative one against the config's folder)."""
+
+    enabled: bool
+    volume: int
+    choices: Mapping[Cue, str]
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole validated config. ``source`` says where it came from, for messages."""
 
@@ -118,6 +130,7 @@ class Config:
     away: AwaySettings
     quiet: QuietSettings
     calendar: CalendarSettings
+    sound: SoundSettings
     source: str
     notes: tuple[Problem, ...]  # problems that did not stop the config (a lost picture)
 

@@ -49,6 +49,13 @@ class QuietDetector:
                 return reason
         return None
 
+    def do_not_disturb(self) -> bool:
+        """Whether a probe says do-not-disturb now, even where a fullscreen window also holds."""
+        try:
+            return any(p.reason() is QuietReason.DO_NOT_DISTURB for p in list(self._probes))
+        except ProbeUnavailable:
+            return False  # quiet_reason drops the broken probe at its next call
+
     def on_change(self, callback: Callable[[], None]) -> list[str]:
         """Have every probe that can tell changes call ``callback``; their names."""
         watching: list[str] = []
