@@ -86,6 +86,7 @@ class CalendarFeed:
         self.last: tuple[Meeting, ...] = ()
         self._by_source: dict[str, tuple[Meeting, ...]] = {}  # last good meetings of each
         self._child: Any = None  # the worker of a load in progress
+        self._warned_plain: set[str] = set()  # plain http:// feeds already warned about
 
     def refresh(self, settings: CalendarSettings, tz: tzinfo, now: datetime) -> None:
         if not settings.sources:
@@ -94,6 +95,7 @@ class CalendarFeed:
                 self.last = ()
                 self._on_meetings(())
             return
+        self._warn_plain_http(settings)
         start = datetime.combine(now.astimezone(tz).date(), time(), tzinfo=tz)
         result = self._loader(settings, self.cache_dir, start, start + WINDOW, tz,
                               self._started)
@@ -123,6 +125,19 @@ class CalendarFeed:
         if meetings != self.last:
             self.last = meetings
             self._on_meetings(meetings)
+
+    def _warn_plain_http(self, settings: CalendarSettings) -> None:
+        """Once per source (each load is a new worker; this app lives all day)."""
+        for source in settings.sources:
+            url = source.url or ""
+            if url[:7].lower() != "http://" or url in self._warned_plain:
+                continue
+            self._warned_plain.add(url)
+            from movebreak.calendar.redact import redact_url
+
+            log.warning("calendar: %s fetches %s unencrypted (http://): its address and "
+                        "your meetings can be read on the way; use https if the server "
+                        "offers it", source.name, redact_url(url))
 
     def _started(self, child: Any) -> None:
         self._child = child

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from movebreak.config.errors import ConfigError, Problem
-from movebreak.config.loader import config_from_text, default_config
+from movebreak.config.errors import ConfigError
+from movebreak.config.loader import config_from_text, default_config, read_config_text
 from movebreak.config.model import Config
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 0.25
-_NOT_UTF8 = "\0not UTF-8"  # never the text of a file that decoded
+_UNREADABLE = "\0unreadable: "  # never the text of a file that decoded
 
 
 class ConfigReloader:
@@ -39,15 +39,13 @@ class ConfigReloader:
     def load(self) -> Config | None:
         """Load now; returns the config it used, or None when the file is broken."""
         try:
-            text = self.path.read_bytes().decode("utf-8")  # as written: no newline translation
-        except FileNotFoundError:
-            text = None
-        except (OSError, UnicodeDecodeError) as error:
-            log.error("cannot read %s: %s", self.path, error)
-            if isinstance(error, UnicodeDecodeError) and self._last_text != _NOT_UTF8:
-                self._last_text = _NOT_UTF8  # say it once, like any broken edit
-                self._failed(ConfigError([Problem("", "not UTF-8 text; save it as UTF-8",
-                                                  str(self.path), 1)]))
+            text = read_config_text(self.path)
+        except ConfigError as error:  # not a file we can read: say so once, keep the last
+            log.error("config: %s", error)
+            said = _UNREADABLE + str(error)
+            if self._last_text != said:
+                self._last_text = said
+                self._failed(error)
             return None
         if (text or "") == self._last_text:
             return None

@@ -13,9 +13,12 @@ as a hash (the file names) — the URL itself is not stored.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
-import time
+import socket
+import ssl
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -117,21 +120,126 @@ def _client(timeout: float) -> httpx.Client:
 
     return httpx.Client(
         timeout=httpx.Timeout(timeout),
-        follow_redirects=True,
-        max_redirects=MAX_REDIRECTS,
+        follow_redirects=False,  # _download follows them, refusing https -> http
         headers={"User-Agent": f"movebreak/{__version__} (calendar feed reader)"},
     )
 
 
+class _Deadline:
+    """Ends a download when its overall time is up, whatever phase it is in.
+
+    httpx's timeouts bound each read, not the whole: a server sending its headers one
+    byte a second never trips them. The connections a request opens are seen through
+    httpcore's ``trace`` extension; when the time is up a timer shuts their sockets
+    down, which wakes the blocked read at once (no polling).
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._streams: list[object] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def trace(self, event: str, info: dict[str, object]) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            with self._lock:
+                self._streams.append(info.get("return_value"))
+                late = self.expired
+            if late:
+                self._expire()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            streams = list(self._streams)
+        for stream in streams:
+            get = getattr(stream, "get_extra_info", None)
+            sock = get("socket") if get is not None else None
+            if sock is not None:
+                with contextlib.suppress(OSError):  # a socket TLS took over is detached
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.cancel()
+
+
+def _connect_failure(error: BaseException) -> str:
+    """Why a connection failed, in words: a certificate's fault is named."""
+    seen: BaseException | None = error
+    reason = ""
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"cannot connect to the server: certificate verify failed: " \
+                   f"{seen.verify_message or seen.reason}"
+        if isinstance(seen, ssl.SSLError) and not reason:
+            reason = f"TLS failed: {seen.reason or seen}"
+        elif isinstance(seen, OSError) and seen.strerror and not reason:
+            reason = seen.strerror
+        seen = seen.__cause__ or seen.__context__
+    if not reason:
+        text = str(error)
+        reason = text.split("] ", 1)[-1].split(" (_ssl.c")[0] if text else ""
+    return redact_text(f"cannot connect to the server: {reason}" if reason
+                       else "cannot connect to the server")
+
+
 def _download(
-    client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int, timeout: float
+    client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int, timeout: float,
+    deadline: float | None = None,
 ) -> tuple[int, bytes, dict[str, str]]:
-    """GET with a size cap and an overall deadline (a slow drip must not hang a refresh)."""
+    """GET with a size cap and an overall deadline over connect, headers and body (a
+    slow drip must not hang a refresh), following redirects but never from https to
+    plain http."""
     import httpx
 
-    deadline = time.monotonic() + max(timeout * 4, timeout + 1)
+    limit = deadline if deadline is not None else max(timeout * 4, timeout + 1)
+    slow = f"no complete answer within {limit:g} s (the server is sending too slowly)"
+    watchdog = _Deadline(limit)
     try:
-        with client.stream("GET", url, headers=headers) as response:
+        with watchdog:
+            return _follow(client, url, headers, max_bytes, watchdog, slow)
+    except FeedError:
+        raise
+    except Exception as error:
+        if watchdog.expired:
+            raise FeedError(slow) from None
+        if isinstance(error, httpx.TimeoutException):
+            raise FeedError(f"no answer within {timeout:g} s") from None
+        if isinstance(error, httpx.ConnectError):
+            raise FeedError(_connect_failure(error)) from None
+        if isinstance(error, httpx.UnsupportedProtocol):
+            raise FeedError("the server redirected to an address that is not http(s)") from None
+        if isinstance(error, httpx.HTTPError):
+            raise FeedError(f"the download failed ({type(error).__name__})") from None
+        if isinstance(error, ValueError | OSError):
+            raise FeedError(redact_text(f"the download failed ({error})")) from None
+        raise
+
+
+def _follow(
+    client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int,
+    watchdog: _Deadline, slow: str,
+) -> tuple[int, bytes, dict[str, str]]:
+    request = client.build_request("GET", url, headers=headers,
+                                   extensions={"trace": watchdog.trace})
+    for _hop in range(MAX_REDIRECTS + 1):
+        response = client.send(request, stream=True, follow_redirects=False)
+        try:
+            following = response.next_request if response.is_redirect else None
+            if following is not None:
+                if request.url.scheme == "https" and following.url.scheme != "https":
+                    raise FeedError(
+                        "the https feed redirected to a plain http:// address; refused, as "
+                        "it would send the feed's address and your meetings unencrypted")
+                following.extensions["trace"] = watchdog.trace
+                request = following
+                continue
             if response.status_code == 304:
                 return 304, b"", dict(response.headers)
             if response.status_code != 200:
@@ -145,22 +253,15 @@ def _download(
                 total += len(chunk)
                 if total > max_bytes:
                     raise FeedError(too_big)
-                if time.monotonic() > deadline:
-                    raise FeedError("the server is sending too slowly")
+                if watchdog.expired:
+                    raise FeedError(slow)
                 chunks.append(chunk)
+            if watchdog.expired:
+                raise FeedError(slow)
             return 200, b"".join(chunks), dict(response.headers)
-    except httpx.TooManyRedirects:
-        raise FeedError(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)") from None
-    except httpx.TimeoutException:
-        raise FeedError(f"no answer within {timeout:g} s") from None
-    except httpx.ConnectError:
-        raise FeedError("cannot connect to the server") from None
-    except httpx.UnsupportedProtocol:
-        raise FeedError("the server redirected to an address that is not http(s)") from None
-    except httpx.HTTPError as error:
-        raise FeedError(f"the download failed ({type(error).__name__})") from None
-    except (ValueError, OSError) as error:
-        raise FeedError(redact_text(f"the download failed ({error})")) from None
+        finally:
+            response.close()
+    raise FeedError(f"more than {MAX_REDIRECTS} redirects (a redirect loop?)")
 
 
 def refresh_feed(
@@ -172,9 +273,13 @@ def refresh_feed(
     timeout: float = 15.0,
     max_bytes: int = 20 * 1024 * 1024,
     client: httpx.Client | None = None,
+    deadline: float | None = None,
 ) -> FeedOutcome:
     """Bring the cached copy of ``url`` up to date if ``interval`` has passed since the
-    last attempt, and return the body to use. Never raises for network trouble."""
+    last attempt, and return the body to use. Never raises for network trouble.
+
+    ``timeout`` bounds each step (connect, each read); ``deadline`` (default: four
+    times that, at least one second more) the whole download, redirects included."""
     meta = cache.meta(url)
     body = cache.body(url)
     sha = hashlib.sha256(body).hexdigest() if body is not None else None
@@ -193,7 +298,8 @@ def refresh_feed(
     http = client or _client(timeout)
     where = redact_url(url)
     try:
-        status, new_body, response_headers = _download(http, url, headers, max_bytes, timeout)
+        status, new_body, response_headers = _download(http, url, headers, max_bytes,
+                                                         timeout, deadline)
         if status == 304:
             meta.update(checked_at=now.timestamp(), fetched_at=now.timestamp(), error=None)
             cache.save_meta(url, meta)

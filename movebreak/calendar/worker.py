@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from movebreak.process import module_command, module_env
+from movebreak.process import CHILD_CWD, module_command, module_env
 
 from .models import CalendarWarning, LoadResult
 from .settings import CalendarSettings, parse_calendar_settings
@@ -99,7 +99,8 @@ def load_in_subprocess(
     request = json.dumps(make_request(settings, cache_dir, start, end, tz, now))
     try:
         child = subprocess.Popen(
-            module_command("movebreak.calendar"), env=module_env(), stdin=subprocess.PIPE,
+            module_command("movebreak.calendar"), env=module_env(), cwd=CHILD_CWD,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if on_start is not None:
             on_start(child)

@@ -3,11 +3,20 @@
 The built-in defaults (``data/config.toml`` and ``data/routines.toml``) are the base;
 the user's file is merged over them table by table, so a file that sets one key
 changes one key. A list (days, steps) replaces the default list whole.
+
+What can sit at the config's path is not always a config: a FIFO (opening it waited
+for a writer forever, deaf to SIGTERM), a folder, a device, a file of gigabytes, a
+file saved with a UTF-8 byte-order mark, arrays nested 500 deep (``tomllib`` recurses
+until ``RecursionError``). :func:`read_config_text` and :func:`parse_toml` turn each
+into a :class:`ConfigError` naming the file and line, or accept it (the BOM), so the
+app starts on its defaults or keeps its last good config.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Sequence
 from dataclasses import replace
@@ -22,6 +31,11 @@ from movebreak.config.validate import build_config
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 _END_OF_DOCUMENT = re.compile(r"\(at end of document\)")
+#: A config is a page or two of text; anything larger is not one.
+MAX_CONFIG_BYTES = 1024 * 1024
+#: Nesting deeper than this is reported at its line (tomllib itself fails near 500).
+MAX_DEPTH = 100
+_BOM = "\ufeff"
 
 
 def builtin_text(name: str) -> str:
@@ -44,12 +58,69 @@ def parse_toml(text: str, path: str) -> dict[str, Any]:
     """Parse TOML text; a syntax error becomes a Problem with the file and line."""
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        line = _too_deep_line(text)
+        raise ConfigError([Problem("", f"nested too deeply (arrays or tables more than "
+                                       f"{MAX_DEPTH} levels inside each other)", path,
+                                   line)]) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _TOML_POSITION.search(message)
         line = int(match.group(1)) if match else max(1, len(text.splitlines()))
         clean = _END_OF_DOCUMENT.sub("", _TOML_POSITION.sub("", message)).strip()
         raise ConfigError([Problem("", f"not valid TOML: {clean}", path, line)]) from None
+
+
+def _too_deep_line(text: str) -> int:
+    """The line where brackets first nest deeper than :data:`MAX_DEPTH` (strings and
+    comments are not skipped: a rough place to look, which is all a person needs)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        for char in line:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return number
+            elif char in "]}":
+                depth = max(0, depth - 1)
+    return 1
+
+
+def read_config_text(path: Path) -> str | None:
+    """The text of the config file at ``path``; None when there is none.
+
+    Only a regular file is read (opened without waiting, so a FIFO cannot hang us),
+    at most :data:`MAX_CONFIG_BYTES`, as UTF-8; anything else is a ConfigError that
+    names the file.
+    """
+    where = str(path)
+
+    def problem(message: str, line: int = 1) -> ConfigError:
+        return ConfigError([Problem("", message, where, line)])
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise problem(f"cannot read the file: {error.strerror or error}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise problem("not a regular file (a FIFO, a device or a folder?); "
+                      "the config must be a plain text file")
+    with os.fdopen(fd, "rb") as file:
+        try:
+            data = file.read(MAX_CONFIG_BYTES + 1)
+        except OSError as error:
+            raise problem(f"cannot read the file: {error.strerror or error}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise problem(f"larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB, the limit for "
+                      "a config file; is this the right file?")
+    try:
+        return data.decode("utf-8")  # as written: no newline translation
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise problem("not UTF-8 text; save it as UTF-8", line) from None
 
 
 def builtin_raw() -> dict[str, Any]:
@@ -62,9 +133,14 @@ def builtin_raw() -> dict[str, Any]:
 
 def config_from_text(text: str, path: str) -> Config:
     """Validate the text of a user config over the defaults; errors carry file and line."""
+    text = text.removeprefix(_BOM)  # Notepad's UTF-8 signature: not part of the TOML
     user = parse_toml(text, path)
     try:
         config = build_config(merge(builtin_raw(), user), source=path, base_dir=Path(path).parent)
+    except RecursionError:
+        raise ConfigError([Problem("", f"nested too deeply (tables more than {MAX_DEPTH} "
+                                       "levels inside each other)", path,
+                                   _too_deep_line(text))]) from None
     except ConfigError as error:
         raise ConfigError(_located(error.problems, text, path)) from None
     return replace(config, notes=tuple(_located(config.notes, text, path)))
@@ -84,10 +160,7 @@ def default_config() -> Config:
 
 def load_config(path: Path) -> Config:
     """The config at ``path``, or the defaults when there is no file there."""
-    try:
-        text = path.read_bytes().decode("utf-8")  # as written: no newline translation
-    except FileNotFoundError:
+    text = read_config_text(path)
+    if text is None:
         return default_config()
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([Problem("", f"cannot read the file: {error}", str(path), 0)]) from None
     return config_from_text(text, str(path))

@@ -18,10 +18,12 @@ by ``start``, which the app calls once it exists behind the icon.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import logging
 import os
 import socket
+import stat
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +58,30 @@ class Limits:
     probe_timeout: float = 1.0  # how long a starting instance waits for the running one
 
 
+def open_lock_file(path: Path) -> int:
+    """Open (or make) the lock file: our own regular file, never what a link points to.
+
+    We truncate and rewrite it, so a symlink planted there would cost its target its
+    content; a FIFO or a device is no lock file either. ``O_NONBLOCK``: opening a FIFO
+    must not wait for a writer.
+    """
+    flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ControlError(f"{path} is a symbolic link, not the app's lock file; "
+                               "remove it and start again") from None
+        raise ControlError(f"cannot open the lock file {path}: {error.strerror}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise ControlError(f"{path} is not a regular file (a FIFO, a device or a folder?); "
+                           "remove it and start again")
+    os.set_blocking(fd, True)
+    return fd
+
+
 class ControlServer:
     """``bind()`` takes the instance lock; ``start(target)`` serves; ``stop()`` lets go."""
 
@@ -77,7 +103,7 @@ class ControlServer:
             return
         check_socket_path(self.socket_path)
         ensure_private_dir(self.folder)
-        fd = os.open(lock_path(self.folder), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        fd = open_lock_file(lock_path(self.folder))
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

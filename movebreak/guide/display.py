@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from movebreak.guide.messages import WindowAction, decode_action, encode
-from movebreak.process import module_command, module_env
+from movebreak.process import CHILD_CWD, module_command, module_env
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,7 @@ class WindowProcess:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 env=module_env(self._env),
+                cwd=CHILD_CWD,
             )
         except OSError as error:
             log.warning("cannot open the timer window: %s", error)

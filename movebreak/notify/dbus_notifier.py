@@ -11,7 +11,10 @@ What real servers do that this guards against:
   owner of ``org.freedesktop.Notifications``) sends it to us again: only signals from
   the name's current owner count, and each shown notification is acted on once;
 - mako answers ``GetCapabilities`` twice: ``BusLink`` drops the reply nobody waits for;
-- the connection can end (the session bus restarted): the next notice opens a new one.
+- the connection can end (the session bus restarted): the next notice opens a new one;
+- titles and bodies carry anyone's text (meeting titles): ``core.notice_text`` drops
+  control and bidi characters, bounds the lengths and escapes the body where the
+  server reads markup (``body-markup``, ``body-hyperlinks``, ``body-images``).
 
 Threads: the link's reader blocks on the bus; signals go through a queue to one more
 thread that calls the app, because the app may send a notification in turn. Both
@@ -20,7 +23,6 @@ block on I/O; neither polls.
 
 from __future__ import annotations
 
-import html
 import logging
 import queue
 import threading
@@ -28,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from movebreak.core.notice_text import clean_body, clean_summary
 from movebreak.notify.base import Notice, NoticeAction, NoticeKind
 from movebreak.notify.bus_link import BusLink
 
@@ -118,13 +121,6 @@ class DBusNotifier:
     def has_actions(self) -> bool:
         return "actions" in self.capabilities
 
-    def _plain(self, body: str) -> str:
-        """The body as plain text: a server with ``body-markup`` reads ``<b>`` and ``&``
-        as markup, and a meeting's title in the body is anyone's text."""
-        if "body-markup" in self.capabilities:
-            return html.escape(body, quote=False)
-        return body
-
     def show(self, notice: Notice) -> bool:
         link = self._live_link()
         if link is None:
@@ -149,8 +145,8 @@ class DBusNotifier:
                 "movebreak",
                 replaces,
                 self._icon,
-                notice.title,
-                self._plain(notice.body),
+                clean_summary(notice.title),
+                clean_body(notice.body, self.capabilities),  # escaped where it is markup
                 actions,
                 hints,
                 timeout_ms,

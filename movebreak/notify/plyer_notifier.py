@@ -11,6 +11,7 @@ import logging
 import warnings
 from pathlib import Path
 
+from movebreak.core.notice_text import clean_body, clean_summary
 from movebreak.notify.base import Notice
 
 log = logging.getLogger(__name__)
@@ -30,8 +31,8 @@ class PlyerNotifier:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "dbus package not installed": notify-send is fine
             notification.notify(
-                title=notice.title,
-                message=notice.body,
+                title=clean_summary(notice.title),
+                message=clean_body(notice.body),  # capabilities unknown: unescaped
                 app_name="movebreak",
                 app_icon=self._icon,
                 timeout=max(1, round(notice.timeout.total_seconds())),

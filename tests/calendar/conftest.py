@@ -25,6 +25,7 @@ class FeedServer:
     last_modified: str | None = "Tue, 05 Mar 2024 08:00:00 GMT"
     requests: list[dict[str, str]] = field(default_factory=list)
     port: int = 0
+    redirect_to: str = ""  # where mode "redirect" sends the client
 
     @property
     def url(self) -> str:
@@ -69,6 +70,16 @@ def _handler(state: FeedServer) -> type[BaseHTTPRequestHandler]:
                            {"Content-Type": "text/html"})
             elif mode == "truncated":
                 self._send(200, state.body[: len(state.body) // 2])
+            elif mode == "redirect":
+                self._send(302, b"", {"Location": state.redirect_to})
+            elif mode == "slow-headers":  # one byte every 1.5 s: each read is quick enough
+                try:
+                    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n\r\n":
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(1.5)
+                except OSError:
+                    pass  # the client hung up, as it should
             elif mode == "loop":
                 self._send(302, b"", {"Location": self.path})
             elif mode == "big-declared":

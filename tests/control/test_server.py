@@ -19,7 +19,7 @@ import pytest
 from movebreak.control.client import ping, send
 from movebreak.control.conversation import Conversations
 from movebreak.control.dispatch import Dispatcher
-from movebreak.control.errors import AlreadyRunning, NotRunning
+from movebreak.control.errors import AlreadyRunning, ControlError, NotRunning
 from movebreak.control.location import lock_path
 from movebreak.control.protocol import Command, ErrorCode, Request, encode_request
 from movebreak.control.server import ControlServer
@@ -337,3 +337,39 @@ def test_a_connection_admitted_while_stopping_is_closed_unserved():
         reply = json.loads(theirs.recv(1000))
     assert reply["error"] == {"code": "busy", "message": "movebreak is quitting"}
     assert app.actions() == []
+
+
+def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_kept(folder, tmp_path):
+    """The lock is truncated and rewritten: through a planted link it wiped the target."""
+    folder.mkdir(mode=0o700)
+    target = tmp_path / "notes.txt"
+    target.write_text("a week of notes\n")
+    lock_path(folder).symlink_to(target)
+    with pytest.raises(ControlError, match=r"instance\.lock is a symbolic link"):
+        ControlServer(folder, FAST).bind()
+    assert target.read_text() == "a week of notes\n"
+
+
+def test_a_lock_file_that_is_a_fifo_is_refused_at_once(folder):
+    folder.mkdir(mode=0o700)
+    os.mkfifo(lock_path(folder))
+    with pytest.raises(ControlError, match=r"instance\.lock is not a regular file"):
+        ControlServer(folder, FAST).bind()
+
+
+def test_the_app_does_not_start_through_a_symlinked_lock_file(short_dir):
+    """The real ``movebreak``: exit 1 with the reason on stderr, the target intact."""
+    runtime = short_dir / "run"
+    (runtime / "movebreak").mkdir(parents=True, mode=0o700)
+    runtime.chmod(0o700)
+    target = short_dir / "precious"
+    target.write_text("keep me\n")
+    (runtime / "movebreak" / "instance.lock").symlink_to(target)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(short_dir),
+           "XDG_RUNTIME_DIR": str(runtime), "XDG_STATE_HOME": str(short_dir / "state"),
+           "XDG_CONFIG_HOME": str(short_dir / "config"), "PYSTRAY_BACKEND": "dummy"}
+    done = subprocess.run([sys.executable, "-m", "movebreak", "--no-tray"], env=env,
+                          capture_output=True, text=True, timeout=20, check=False)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "instance.lock is a symbolic link" in done.stderr
+    assert target.read_text() == "keep me\n"

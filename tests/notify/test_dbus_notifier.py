@@ -31,13 +31,14 @@ PROMPT = Notice("2-minute reset", "Band pull-aparts", timedelta(seconds=30),
 class NotificationServer(FakeService):
     """Serves ``Notify`` and ``GetCapabilities``; ``twice`` answers capabilities as mako does."""
 
-    def __init__(self, address: str, twice: bool = False) -> None:
+    def __init__(self, address: str, twice: bool = False,
+                 capabilities: tuple[str, ...] = ("actions", "body")) -> None:
         self.twice = twice
         self.next_id = 0
         super().__init__(address, BUS_NAME)
         self.methods[(PATH, BUS_NAME, "Notify")] = self._notify
-        self.methods[(PATH, BUS_NAME, "GetCapabilities")] = lambda _b: ("as", (["actions",
-                                                                                 "body"],))
+        self.methods[(PATH, BUS_NAME, "GetCapabilities")] = lambda _b: ("as", (
+            list(capabilities),))
 
     def _notify(self, body: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
         replaces = int(body[1])
@@ -228,4 +229,67 @@ def test_a_press_that_arrives_before_the_notify_reply_still_counts(bus):
         assert pressed.actions == [(NoticeAction.START, NoticeKind.PROMPT)]
     finally:
         notifier.close()
+        server.stop()
+
+
+HOSTILE_TITLE = "Stand-up \u202eexe.fdp\u202c\x1b[2J " + "x" * 300
+HOSTILE_BODY = 'Sync <img src="file:///etc/passwd"> <a href="https://e.example/">R&D</a> 1<2' \
+               "\u2066\x07" + "\n" + "y" * 3000
+
+
+def test_a_markup_server_receives_hostile_text_as_text_cleaned_and_bounded(bus):
+    server = NotificationServer(bus.address, capabilities=(
+        "actions", "body", "body-markup", "body-hyperlinks", "body-images"))
+    notifier = connected(bus, Pressed())
+    try:
+        assert notifier.show(Notice(HOSTILE_TITLE, HOSTILE_BODY, kind=NoticeKind.ROUTINE))
+        [(_app, _replaces, _icon, summary, body, *_rest)] = server.notified()
+        assert summary == "Stand-up exe.fdp[2J " + "x" * 99 + "…"
+        assert len(summary) == 120
+        first, second = body.split("\n")
+        assert first == ('Sync &lt;img src="file:///etc/passwd"&gt; '
+                         '&lt;a href="https://e.example/"&gt;R&amp;D&lt;/a&gt; 1&lt;2')
+        plain_first = HOSTILE_BODY.split("\u2066")[0]
+        assert second == "y" * (1000 - len(plain_first) - 2) + "…"  # 1000 before escaping
+    finally:
+        notifier.close()
+        server.stop()
+
+
+def test_a_server_without_markup_receives_the_text_unescaped_but_cleaned(bus):
+    server = NotificationServer(bus.address)
+    notifier = connected(bus, Pressed())
+    try:
+        assert notifier.show(Notice("R&D <b>", "Sync <a href='x'>R&D</a>\u202e\x00"))
+        [(_app, _replaces, _icon, summary, body, *_rest)] = server.notified()
+        assert (summary, body) == ("R&D <b>", "Sync <a href='x'>R&D</a>")
+    finally:
+        notifier.close()
+        server.stop()
+
+
+def test_done_sent_to_the_app_by_another_connection_is_ignored(bus):
+    """Anyone on the session bus can send ``ActionInvoked(id, "done")`` straight to the
+    app; only the server's owner is believed."""
+    server = NotificationServer(bus.address)
+    pressed = Pressed()
+    notifier = connected(bus, pressed)
+    intruder = FakeService(bus.address, "org.example.Intruder")
+    step = Notice("Step 2 of 5", "Wall sit", actions=((NoticeAction.DONE, "Done"),),
+                  kind=NoticeKind.STEP)
+    try:
+        assert notifier.show(step)
+        app = _unique_name(notifier)
+        message = new_signal(DBusAddress(PATH, interface=BUS_NAME), "ActionInvoked", "us",
+                             (1, "done"))
+        message.header.fields[HeaderFields.destination] = app
+        intruder._send(message)
+        settle(notifier, server)
+        assert pressed.actions == []
+        server.signal("ActionInvoked", (1, "done"), to=app)  # the same from the server counts
+        wait_for(lambda: pressed.actions)
+        assert pressed.actions == [(NoticeAction.DONE, NoticeKind.STEP)]
+    finally:
+        notifier.close()
+        intruder.stop()
         server.stop()

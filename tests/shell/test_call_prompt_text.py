@@ -11,8 +11,8 @@ from movebreak.core.agenda import Meeting
 from movebreak.core.engine import CALL_TITLE_LIMIT, Engine
 from movebreak.core.events import MEETING_ROUTINE, Event, Outcome
 from movebreak.core.meeting_facts import MeetingKind
+from movebreak.core.notice_text import clean_body
 from movebreak.core.state import Source, TimetableState
-from movebreak.notify.dbus_notifier import DBusNotifier
 
 START = datetime(2026, 11, 30, 9, 45, tzinfo=UTC)
 
@@ -40,10 +40,8 @@ def test_the_stand_prompt_names_its_call_bounded_and_neutralised():
 
 
 def test_a_server_that_reads_markup_gets_the_title_as_text():
-    notifier = DBusNotifier(lambda *_: None)
     body = "audio-only call: <b>R&D</b> <a href='x'>sync</a>"
-    assert notifier._plain(body) == body
-    notifier.capabilities = frozenset({"body", "body-markup"})
-    assert notifier._plain(body) == (
+    assert clean_body(body, {"body"}) == body
+    assert clean_body(body, {"body", "body-markup"}) == (
         "audio-only call: &lt;b&gt;R&amp;D&lt;/b&gt; &lt;a href='x'&gt;sync&lt;/a&gt;"
     )
