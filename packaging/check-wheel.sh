@@ -15,6 +15,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_module build "build>=1.2"
+for tool in Xvfb:xvfb trayer:trayer dunst:dunst xdotool:xdotool dbus-daemon:dbus; do
+  need_tool "${tool%%:*}" "${tool#*:}"
+done
 
 version=$(app_version)
 tmp=$(mktemp -d /tmp/movebreak-wheel.XXXXXX)
@@ -85,6 +88,11 @@ step "wheel: fresh venv" "$PY" -m venv "$tmp/venv-wheel"
 step "wheel: pip install the wheel" "$tmp/venv-wheel/bin/python" -m pip install "$wheel"
 step "wheel: run the installed app" smoke "$tmp/venv-wheel/bin" wheel
 
+# What "Start at login" writes for a venv install: its own console script, started
+# exactly as the entry says on a virtual desktop, must dock its icon.
+step "wheel: autostart entry starts and docks" "$PY" "$REPO/packaging/check_tray.py" \
+  --name wheel --autostart -- "$tmp/venv-wheel/bin/movebreak" -v
+
 step "sdist: fresh venv" "$PY" -m venv "$tmp/venv-sdist"
 step "sdist: pip install the sdist" "$tmp/venv-sdist/bin/python" -m pip install "$sdist"
 step "sdist: run the installed app" smoke "$tmp/venv-sdist/bin" sdist
@@ -103,6 +111,8 @@ export PIPX_HOME="$tmp/pipx" PIPX_BIN_DIR="$tmp/pipx/bin" PIPX_MAN_DIR="$tmp/pip
 step "pipx: pipx install the wheel" \
   "$tmp/pipx-tool/bin/pipx" install --python "$pipx_python" "${pipx_flags[@]}" "$wheel"
 step "pipx: run the installed app" smoke "$tmp/pipx/venvs/movebreak/bin" pipx
+step "pipx: autostart entry starts and docks" "$PY" "$REPO/packaging/check_tray.py" \
+  --name pipx --autostart -- "$tmp/pipx/venvs/movebreak/bin/movebreak" -v
 if [ ${#pipx_flags[@]} -gt 0 ]; then
   step "pipx: the tray's GTK is reachable" "$tmp/pipx/venvs/movebreak/bin/python" -c \
     "import gi; gi.require_version('Gtk', '3.0'); print(gi.__file__)"
@@ -111,4 +121,5 @@ fi
 cp "$wheel" "$sdist" "$DIST/"
 size=$(du -k "$wheel" | cut -f1)
 echo "wheel+sdist: OK: $(basename "$wheel") (${size} KB) and $(basename "$sdist") install and" \
-  "run in fresh venvs and with pipx (${pipx_python}); $(elapsed)"
+  "run in fresh venvs and with pipx (${pipx_python}); the autostart entries of the venv" \
+  "and pipx installs start and dock; $(elapsed)"

@@ -40,6 +40,7 @@ class Launcher:
         self._tray: TrayIcon | None = None
         self._app: App | None = None
         self._failed = False  # the app could not be assembled: exit 1
+        self._session_ended = False  # the session bus went away: a clean exit, said once
         # Assembly and shutdown exclude each other: a Quit during assembly waits for it.
         self._assembly = threading.Lock()
 
@@ -55,7 +56,10 @@ class Launcher:
                 try:
                     self._run_tray()
                 except Exception as error:  # a broken tray host must not take the timetable
-                    log.exception("the tray failed")
+                    if self._session_ended:  # pystray's finalizer calls the vanished bus
+                        log.debug("the tray ended with the session: %s", error)
+                    else:
+                        log.exception("the tray failed")
                     self._tray = None
                     choice = TrayChoice(None, f"the tray failed ({error})")
             if choice.backend is None and not self._quit.is_set():
@@ -78,6 +82,14 @@ class Launcher:
         self._quit.set()
         if self._tray is not None:
             self._tray.stop()
+
+    def session_ended(self) -> None:
+        """The session bus went away (the user logged out): quit, with one line saying so."""
+        if self._session_ended:
+            return
+        self._session_ended = True
+        log.info("the session bus went away (the session ended); quitting")
+        self.quit()
 
     def _run_tray(self) -> None:
         from movebreak.tray.icon import TrayIcon
@@ -104,7 +116,7 @@ class Launcher:
             try:
                 from movebreak.app.run import App
 
-                app = App(self._paths, self.quit)
+                app = App(self._paths, self.quit, on_session_end=self.session_ended)
                 self._server.start(app)
                 self._app = app
                 if not self._quit.is_set():  # nothing to start for a Quit while building

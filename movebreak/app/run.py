@@ -92,13 +92,19 @@ class App:
     """
 
     def __init__(
-        self, paths: AppPaths, on_quit: Callable[[], None], clock: Clock | None = None
+        self,
+        paths: AppPaths,
+        on_quit: Callable[[], None],
+        clock: Clock | None = None,
+        on_session_end: Callable[[], None] | None = None,
     ) -> None:
         self.paths = paths
         self._on_quit = on_quit
         self._tray: TrayIcon | None = None
         icon = _app_icon(paths)
-        self.dbus_notifier = DBusNotifier(self._notification_action, icon)
+        # The session bus going away is the session ending (logout): quit with it.
+        self.dbus_notifier = DBusNotifier(self._notification_action, icon,
+                                          on_bus_gone=on_session_end)
         notifier = FallbackNotifier([self.dbus_notifier, PlyerNotifier(icon), LogNotifier()])
         self.timer = SchedulerWakeup(self._wake)
         config = default_config()

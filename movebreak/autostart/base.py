@@ -63,23 +63,50 @@ class AutostartBackend(Protocol):
         ...
 
 
+LAUNCHER_ENV = "MOVEBREAK_LAUNCHER"
+"""Set by a launcher script that puts the app on the import path itself (the .deb's
+``/usr/bin/movebreak``) to its own path: the only command that can start that install."""
+
+
 def launch_command(
     executable: str | None = None,
     *,
     frozen: bool | None = None,
     platform: str = sys.platform,
-    exists: Callable[[PurePath], bool] = lambda path: Path(path).exists(),
+    exists: Callable[[PurePath], bool] = lambda path: Path(path).is_file(),
+    launcher: str | None = None,
+    started_as: str | None = None,
+    in_venv: bool | None = None,
 ) -> tuple[str, ...]:
-    """The absolute command that starts *this* install of movebreak.
+    """The absolute command that starts *this* install of movebreak at login.
 
-    A frozen build (PyInstaller, Briefcase) is its own executable. Otherwise the
-    interpreter of this environment runs the package, so a venv install keeps its
-    venv: the path is made absolute but not resolved, since resolving a venv's
-    ``python`` symlink would leave the venv. On Windows ``pythonw.exe`` is preferred
-    where it sits next to ``python.exe``: it opens no console window at login.
+    In this order, the first that applies:
+
+    1. a frozen build (PyInstaller, Briefcase) is its own executable;
+    2. a launcher that named itself in ``$MOVEBREAK_LAUNCHER`` (the .deb's
+       ``/usr/bin/movebreak``, which alone puts ``/usr/lib/movebreak`` on the path:
+       ``python3 -m movebreak`` fails there with "No module named movebreak"), if
+       it is the script this process started as (``sys.argv[0]``): the variable is
+       inherited by whatever the app starts, which may be another install;
+    3. in a venv (pip, pipx, ``./dev``), its ``movebreak`` console script beside the
+       interpreter: the script pip wrote for this very install. Made absolute but not
+       resolved, since resolving a venv's links would leave the venv;
+    4. else this interpreter with ``-m movebreak`` (``pip install --user``, a system
+       pip install): the interpreter's own path finds the package.
+
+    Not ``sys.argv[0]``: it is the launcher only when one started us (``python -m``
+    gives ``__main__.py``, tests give pytest, and a relative path breaks after a
+    ``chdir``), and nothing in argv[0] says which case this is. Not a console script
+    beside a system interpreter either: ``/usr/bin/movebreak`` beside
+    ``/usr/bin/python3`` is the .deb's, whoever runs. On Windows a venv keeps
+    ``pythonw.exe -m movebreak``, which opens no console window at login (the
+    console script ``movebreak.exe`` would).
     """
     executable = executable if executable is not None else sys.executable
     frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
+    launcher = os.environ.get(LAUNCHER_ENV, "") if launcher is None else launcher
+    started_as = (sys.argv[0] if sys.argv else "") if started_as is None else started_as
+    in_venv = sys.prefix != sys.base_prefix if in_venv is None else in_venv
     if not executable:
         raise AutostartUnavailable("cannot tell which program runs movebreak "
                                    "(sys.executable is empty)")
@@ -91,4 +118,13 @@ def launch_command(
             program = str(windowless)
     else:
         program = os.path.abspath(executable)
-    return (program,) if frozen else (program, "-m", APP_NAME)
+    if frozen:
+        return (program,)
+    if (launcher and os.path.isabs(launcher) and exists(PurePath(launcher))
+            and os.path.realpath(started_as) == os.path.realpath(launcher)):
+        return (launcher,)
+    if platform != "win32" and in_venv:
+        script = os.path.join(os.path.dirname(program), APP_NAME)
+        if exists(PurePath(script)):
+            return (script,)
+    return (program, "-m", APP_NAME)

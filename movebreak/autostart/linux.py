@@ -10,6 +10,12 @@ The ``Exec`` line follows the Desktop Entry spec's two layers of escaping: argum
 with reserved characters are double-quoted (``"``, `` ` ``, ``$`` and ``\\`` escaped
 inside), ``%`` becomes ``%%`` (it starts field codes), and then the value as a whole
 gets the string escapes (``\\`` for a backslash, ``\\n`` for a newline).
+
+A program whose path holds ``%`` cannot be the first word: GLib looks the program up
+(and drops the whole entry when it is not found) *before* it turns ``%%`` back into
+``%``. Such a program is started through ``/bin/sh -c 'exec "$0" "$@"'``, whose own
+path is plain; the ``%%`` in its arguments is undone as for any argument. Not
+``env``: it would take a path holding ``=`` for a variable.
 """
 
 from __future__ import annotations
@@ -35,8 +41,19 @@ def quote_exec_argument(argument: str) -> str:
     return '"' + "".join(_QUOTED_ESCAPES.get(c, c) for c in argument) + '"'
 
 
+SHELL_EXEC = ("/bin/sh", "-c", 'exec "$0" "$@"')
+
+
+def exec_argv(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """The words to write: ``argv``, behind a plain-named shell when argv[0] holds ``%``."""
+    if argv and "%" in argv[0]:
+        return (*SHELL_EXEC, *argv)
+    return argv
+
+
 def exec_value(argv: tuple[str, ...]) -> str:
     """The full ``Exec=`` value: quoted arguments, then string-escaped as a whole."""
+    argv = exec_argv(argv)
     line = " ".join(quote_exec_argument(a) for a in argv)
     return "".join(_STRING_ESCAPES.get(c, c) for c in line)
 

@@ -30,3 +30,13 @@ class AlreadyRunning(ControlError):
                 "quit it (or end that process) and start again"
             )
         super().__init__(text)
+
+
+class HeldByAnotherUser(ControlError):
+    """The control channel's name belongs to a process of another user (Windows pipes)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"the control pipe's name is held by another user ({detail}); movebreak will "
+            "not trust it: ask an administrator to check who runs it"
+        )

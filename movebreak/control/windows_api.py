@@ -15,6 +15,8 @@ _PIPE_TIMEOUT_MS = 2000
 _SDDL_REVISION_1 = 1
 _TOKEN_QUERY = 0x0008
 _TOKEN_USER = 1
+_PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+_OPEN_EXISTING = 3
 
 
 class _SecurityAttributes(ctypes.Structure):
@@ -31,9 +33,13 @@ def _dll(name: str) -> Any:
 
 def current_user_sid() -> str:
     """This process's user SID as text ("S-1-5-21-...")."""
+    return _process_user_sid(_dll("kernel32").GetCurrentProcess())
+
+
+def _process_user_sid(process: Any) -> str:
+    """The user SID of a process handle's token; OSError when it cannot be read."""
     kernel32, advapi32 = _dll("kernel32"), _dll("advapi32")
     token = wintypes.HANDLE()
-    process = kernel32.GetCurrentProcess()
     if not advapi32.OpenProcessToken(process, _TOKEN_QUERY, ctypes.byref(token)):
         raise OSError(ctypes.get_last_error(), "OpenProcessToken failed")
     try:
@@ -54,6 +60,40 @@ def current_user_sid() -> str:
             kernel32.LocalFree(text)
     finally:
         kernel32.CloseHandle(token)
+
+
+def pipe_peer_sid(handle: int, *, server: bool) -> str | None:
+    """The user SID of the process at the pipe's other end (its server, or its client).
+
+    ``GetNamedPipeServerProcessId`` / ``GetNamedPipeClientProcessId``, then that
+    process's token. None when any step fails (e.g. the process is another user's and
+    we may not open it): the caller treats "cannot tell" as "not ours".
+    """
+    kernel32 = _dll("kernel32")
+    pid = wintypes.ULONG()
+    ask = kernel32.GetNamedPipeServerProcessId if server else kernel32.GetNamedPipeClientProcessId
+    if not ask(wintypes.HANDLE(handle), ctypes.byref(pid)):
+        return None
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    process = kernel32.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, False, pid.value)
+    if not process:
+        return None
+    try:
+        return _process_user_sid(wintypes.HANDLE(process))
+    except OSError:
+        return None
+    finally:
+        kernel32.CloseHandle(wintypes.HANDLE(process))
+
+
+def open_pipe(name: str, access: int, flags: int) -> tuple[int | None, int]:
+    """CreateFileW(OPEN_EXISTING) of a pipe with ``flags``: (handle, 0) or (None, error)."""
+    kernel32 = _dll("kernel32")
+    kernel32.CreateFileW.restype = wintypes.HANDLE
+    handle = kernel32.CreateFileW(name, access, 0, None, _OPEN_EXISTING, flags, None)
+    if handle in (None, _INVALID_HANDLE):
+        return None, int(ctypes.get_last_error())
+    return int(handle), 0
 
 
 def create_pipe(

@@ -1,19 +1,29 @@
 """Windows: the control channel as a named pipe only this user can open.
 
-Thin on purpose. The pipe is created with ``FILE_FLAG_FIRST_PIPE_INSTANCE`` (so
-creating it is the single-instance lock: a second app fails), one instance (so
-nobody else can add one under our name while we run), ``PIPE_REJECT_REMOTE_CLIENTS``
-(no network) and a DACL granting the current user alone (the authentication).
+Thin on purpose. The pipe is named after the user's SID, so each user has their own
+name and a rename or a second account with a similar name cannot collide. It is
+created with ``FILE_FLAG_FIRST_PIPE_INSTANCE`` (so creating it is the
+single-instance lock: a second app fails), one instance (so nobody else can add one
+under our name while we run), ``PIPE_REJECT_REMOTE_CLIENTS`` (no network) and a DACL
+granting the current user alone (the authentication).
+
+Pipe names are one machine-wide namespace, and a SID is no secret: another user can
+create our name first. So neither end trusts the name alone, as on Unix
+(``peercred``): the client opens the pipe with ``SECURITY_SQOS_PRESENT |
+SECURITY_IDENTIFICATION`` (a server can learn who we are but cannot act as us) and
+checks that the server's process runs as our SID; the server checks its client the
+same way. A name held by another user ends in ``HeldByAnotherUser``, never in
+"already running" or in answers we would believe.
+
 Bytes are framed and parsed exactly as on Unix (``protocol.LineReader``), and
-requests go through the same Dispatcher. Only the pure parts (the pipe's name, the
-DACL text, the framing) are tested off Windows; the ctypes calls are not.
+requests go through the same Dispatcher. The decisions (the name, the flags, the DACL
+text, who may talk to whom and what a failure means) are pure functions tested off
+Windows; the ctypes calls in ``windows_api`` are not.
 """
 
 from __future__ import annotations
 
 import contextlib
-import getpass
-import hashlib
 import logging
 import os
 import re
@@ -22,7 +32,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from movebreak.control.dispatch import Dispatcher, refusal
-from movebreak.control.errors import AlreadyRunning, ControlError, NotRunning
+from movebreak.control.errors import AlreadyRunning, ControlError, HeldByAnotherUser, NotRunning
 from movebreak.control.protocol import (
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
@@ -35,37 +45,116 @@ from movebreak.control.target import ControlTarget
 log = logging.getLogger(__name__)
 
 PIPE_PREFIX = "\\\\.\\pipe\\"
-_UNSAFE = re.compile(r"[^a-z0-9._-]+")
-_PIPE_ACCESS_DUPLEX = 0x3
-_FILE_FLAG_FIRST_PIPE_INSTANCE = 0x00080000
-_PIPE_REJECT_REMOTE_CLIENTS = 0x8
-_ERROR_ACCESS_DENIED = 5
-_ERROR_PIPE_BUSY = 231
-_ERROR_PIPE_CONNECTED = 535
+_SID = re.compile(r"S-1(-\d+)+")
+PIPE_ACCESS_DUPLEX = 0x3
+FILE_FLAG_FIRST_PIPE_INSTANCE = 0x00080000
+PIPE_TYPE_BYTE = 0x0
+PIPE_WAIT = 0x0
+PIPE_REJECT_REMOTE_CLIENTS = 0x8
+GENERIC_READ = 0x80000000
+GENERIC_WRITE = 0x40000000
+SECURITY_SQOS_PRESENT = 0x00100000
+SECURITY_IDENTIFICATION = 0x00010000  # SecurityIdentification << 16 (winbase.h)
+ERROR_FILE_NOT_FOUND = 2
+ERROR_ACCESS_DENIED = 5
+ERROR_SEM_TIMEOUT = 121
+ERROR_PIPE_BUSY = 231
+ERROR_PIPE_CONNECTED = 535
 _THREAD_TERMINATE = 0x0001
 
 
-def pipe_name(user: str) -> str:
-    """``\\\\.\\pipe\\movebreak-<user>-<hash>``: one per user; the hash keeps names distinct
-    after unsafe characters (a domain's backslash, spaces) are folded away."""
-    folded = user.strip().lower()
-    digest = hashlib.sha256(folded.encode("utf-8")).hexdigest()[:8]
-    readable = _UNSAFE.sub("_", folded).strip("_")[:64] or "user"
-    return f"{PIPE_PREFIX}movebreak-{readable}-{digest}"
+def is_sid(text: str) -> bool:
+    return bool(_SID.fullmatch(text))
+
+
+def pipe_name(user_sid: str) -> str:
+    """``\\\\.\\pipe\\movebreak-<SID>``: one name per user account.
+
+    The SID, not the user name: names can be renamed, differ only in case or in a
+    domain prefix, and a lookalike name could fold onto ours; a SID is the account.
+    """
+    if not is_sid(user_sid):
+        raise ValueError(f"not a SID: {user_sid!r}")
+    return f"{PIPE_PREFIX}movebreak-{user_sid}"
 
 
 def current_pipe_name() -> str:
-    """The pipe name for whoever runs this process (``DOMAIN\\user``)."""
-    domain = os.environ.get("USERDOMAIN", "")
-    user = os.environ.get("USERNAME") or getpass.getuser()
-    return pipe_name(f"{domain}\\{user}" if domain else user)
+    """The pipe name for whoever runs this process (Windows only: asks for the SID)."""
+    from movebreak.control import windows_api
+
+    return pipe_name(windows_api.current_user_sid())
 
 
 def owner_only_sddl(user_sid: str) -> str:
     """A protected DACL granting ``user_sid`` full access and nobody else anything."""
-    if not re.fullmatch(r"S-1(-\d+)+", user_sid):
+    if not is_sid(user_sid):
         raise ValueError(f"not a SID: {user_sid!r}")
     return f"D:P(A;;GA;;;{user_sid})"
+
+
+def server_open_mode() -> int:
+    """``CreateNamedPipeW``'s open mode: duplex, and fail if the name exists at all."""
+    return PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE
+
+
+def server_pipe_mode() -> int:
+    """``CreateNamedPipeW``'s pipe mode: a blocking byte stream, local clients only."""
+    return PIPE_TYPE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS
+
+
+def client_access() -> int:
+    return GENERIC_READ | GENERIC_WRITE
+
+
+def client_flags() -> int:
+    """``CreateFileW``'s flags for the client: the server may identify us, not impersonate.
+
+    Without ``SECURITY_SQOS_PRESENT`` a pipe client grants ``SecurityImpersonation``:
+    whoever holds the name could act as us with our token.
+    """
+    return SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION
+
+
+def peer_refusal(peer_sid: str | None, own_sid: str, role: str) -> str | None:
+    """None when the process on the other end (``role``) runs as us; else why not.
+
+    Unlike Unix's ``peer_allowed``, "cannot tell" refuses: Windows always can tell
+    (``GetNamedPipe*ProcessId`` and the process token), so a failure there means the
+    other process is out of our reach, i.e. not ours.
+    """
+    if peer_sid is None:
+        return f"cannot tell which user runs the {role} of the pipe"
+    if peer_sid.upper() != own_sid.upper():
+        return f"its {role} runs as {peer_sid}, not as you ({own_sid})"
+    return None
+
+
+def open_failure(error: int, timeout: float) -> ControlError:
+    """What a failed ``CreateFileW`` (or ``WaitNamedPipe``) of the client means."""
+    if error == ERROR_FILE_NOT_FOUND:
+        return NotRunning()
+    if error == ERROR_ACCESS_DENIED:  # our own pipe's DACL grants us: this one is not ours
+        return HeldByAnotherUser("it refuses you access")
+    if error in (ERROR_PIPE_BUSY, ERROR_SEM_TIMEOUT):
+        return ControlError(f"movebreak did not accept the command within {timeout:g} s")
+    return ControlError(f"cannot open movebreak's pipe: Windows error {error}")
+
+
+def bind_failure(error: int, name: str, probe: Callable[[], dict[str, Any]]) -> ControlError:
+    """What a failed ``CreateNamedPipeW`` means; ``probe`` pings whoever holds the name.
+
+    With ``FILE_FLAG_FIRST_PIPE_INSTANCE`` an existing name fails with access denied
+    (or busy): ours answers the ping (AlreadyRunning), ours stuck does not (AlreadyRunning,
+    not answering), and another user's is reported as such by the client's owner check.
+    """
+    if error not in (ERROR_ACCESS_DENIED, ERROR_PIPE_BUSY):
+        return ControlError(f"cannot create the pipe {name}: Windows error {error}")
+    try:
+        return AlreadyRunning(probe().get("pid"))
+    except HeldByAnotherUser as held:
+        return held
+    except ControlError:
+        return AlreadyRunning(None, answering=False)
 
 
 def read_message(read_chunk: Callable[[int], bytes], limit: int) -> bytes | None:
@@ -102,7 +191,8 @@ class PipeServer:
     """The Windows counterpart of ``server.ControlServer``: bind, start, stop."""
 
     def __init__(self, name: str | None = None, read_deadline: float = 2.0) -> None:
-        self.name = name or current_pipe_name()
+        self.name = name or ""  # bind() names it after this user's SID
+        self._sid = ""
         self.read_deadline = read_deadline
         self._handle: int | None = None
         self._thread: threading.Thread | None = None
@@ -113,27 +203,17 @@ class PipeServer:
         if self._handle is not None:
             return
         from movebreak.control import windows_api
+        from movebreak.control.client import ping
 
+        self._sid = windows_api.current_user_sid()
+        self.name = self.name or pipe_name(self._sid)
         handle, error = windows_api.create_pipe(
-            self.name,
-            _PIPE_ACCESS_DUPLEX | _FILE_FLAG_FIRST_PIPE_INSTANCE,
-            _PIPE_REJECT_REMOTE_CLIENTS,
-            owner_only_sddl(windows_api.current_user_sid()),
+            self.name, server_open_mode(), server_pipe_mode(), owner_only_sddl(self._sid),
             MAX_REPLY_BYTES,
         )
         if handle is None:
-            if error in (_ERROR_ACCESS_DENIED, _ERROR_PIPE_BUSY):
-                raise self._already_running()
-            raise ControlError(f"cannot create the pipe {self.name}: Windows error {error}")
+            raise bind_failure(error, self.name, lambda: ping(timeout=1.0))
         self._handle = handle
-
-    def _already_running(self) -> AlreadyRunning:
-        from movebreak.control.client import ping
-
-        try:
-            return AlreadyRunning(ping(timeout=1.0).get("pid"))
-        except ControlError:
-            return AlreadyRunning(None, answering=False)
 
     def start(self, target: ControlTarget) -> PipeServer:
         self.bind()
@@ -149,7 +229,7 @@ class PipeServer:
         assert handle is not None and self._dispatcher is not None
         while not self._stopping.is_set():
             error = windows_api.connect_pipe(handle)
-            if error not in (0, _ERROR_PIPE_CONNECTED):
+            if error not in (0, ERROR_PIPE_CONNECTED):
                 log.warning("control: ConnectNamedPipe failed: Windows error %d", error)
                 self._stopping.wait(0.2)
                 continue
@@ -161,6 +241,12 @@ class PipeServer:
         from movebreak.control import windows_api
 
         assert self._dispatcher is not None
+        refused = peer_refusal(windows_api.pipe_peer_sid(handle, server=False), self._sid,
+                               "client")
+        if refused is not None:
+            log.warning("control: refused a connection: %s", refused)
+            windows_api.write(handle, refusal(ErrorCode.FORBIDDEN, "not your movebreak"))
+            return
         try:
             with _deadline(self.read_deadline):
                 line = read_message(lambda n: windows_api.read(handle, n), MAX_REQUEST_BYTES)
@@ -191,26 +277,38 @@ class PipeServer:
 
 
 def pipe_send(payload: bytes, timeout: float, name: str | None = None) -> bytes:
-    """Send one framed request over the pipe and return the reply line."""
+    """Send one framed request over the pipe and return the reply line.
+
+    Raises NotRunning (no pipe), HeldByAnotherUser (the pipe's server is not us) or
+    ControlError (busy, silent, garbage).
+    """
     import _winapi
 
-    name = name or current_pipe_name()
+    from movebreak.control import windows_api
+
+    own_sid = windows_api.current_user_sid()
+    name = name or pipe_name(own_sid)
     try:
         _winapi.WaitNamedPipe(name, max(1, int(timeout * 1000)))
     except OSError as error:
-        if getattr(error, "winerror", None) == 2:  # ERROR_FILE_NOT_FOUND: no pipe
-            raise NotRunning() from None
-        raise ControlError(f"movebreak did not accept the command within {timeout:g} s") from None
+        raise open_failure(getattr(error, "winerror", None) or ERROR_SEM_TIMEOUT,
+                           timeout) from None
+    handle, error = windows_api.open_pipe(name, client_access(), client_flags())
+    if handle is None:
+        raise open_failure(error, timeout)
     try:
-        with _deadline(timeout), open(name, "r+b", buffering=0) as pipe:
-            pipe.write(payload)
-            line = read_message(pipe.read, MAX_REPLY_BYTES)
-    except FileNotFoundError:
-        raise NotRunning() from None
+        refused = peer_refusal(windows_api.pipe_peer_sid(handle, server=True), own_sid, "server")
+        if refused is not None:
+            raise HeldByAnotherUser(refused)
+        with _deadline(timeout):
+            windows_api.write(handle, payload)
+            line = read_message(lambda n: windows_api.read(handle, n), MAX_REPLY_BYTES)
     except ProtocolError as error:
         raise ControlError(f"movebreak sent a bad reply: {error.message}") from None
     except OSError as error:
         raise ControlError(f"movebreak did not answer: {error}") from None
+    finally:
+        windows_api.close(handle)
     if line is None:
         raise ControlError("movebreak closed the pipe without answering")
     return line

@@ -11,7 +11,8 @@ fails with "router has stopped". This reader owns the socket instead:
   without a match rule);
 - when the connection ends (the bus or the machine's session went away) every waiting
   call fails at once, ``alive`` turns False and ``on_lost`` is told, so the owner can
-  open a new link the next time it needs one.
+  open a new link the next time it needs one, or end with the session. An ended
+  connection is no error here (it is what logging out looks like): only the owner logs.
 
 The reader blocks on the socket; nothing polls. Sends are serialised by a lock, since
 two threads may send at once (the app's prompt and a button's answer).
@@ -124,7 +125,10 @@ class BusLink:
                         continue
                     waiting.reply = message
                     waiting.done.set()
-        except Exception as error:  # EOF, a reset socket, a message jeepney cannot parse
+        except (OSError, EOFError) as error:  # the bus closed or reset our connection
+            if self._alive:  # the owner's on_lost says what that means (e.g. logout)
+                log.debug("the session bus connection for notifications ended: %s", error)
+        except Exception as error:  # a message jeepney cannot parse
             if self._alive:
                 log.warning("the session bus connection for notifications ended: %s", error)
         finally:
@@ -149,3 +153,14 @@ class BusLink:
             self._reader.join(timeout=2)
         with contextlib.suppress(OSError):
             self._connection.close()
+
+
+def bus_reachable(address: str = "SESSION") -> bool:
+    """Whether a new connection to the bus opens (and says Hello): is the bus still there?"""
+    from jeepney.io.blocking import open_dbus_connection
+
+    try:
+        open_dbus_connection(bus=address).close()
+    except Exception:  # no socket, refused, no address, a failed handshake: gone
+        return False
+    return True

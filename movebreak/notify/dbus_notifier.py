@@ -12,6 +12,7 @@ What real servers do that this guards against:
   the name's current owner count, and each shown notification is acted on once;
 - mako answers ``GetCapabilities`` twice: ``BusLink`` drops the reply nobody waits for;
 - the connection can end (the session bus restarted): the next notice opens a new one;
+  when the bus itself is gone (the user logged out) ``on_bus_gone`` is told instead.
 - titles and bodies carry anyone's text (meeting titles): ``core.notice_text`` drops
   control and bidi characters, bounds the lengths and escapes the body where the
   server reads markup (``body-markup``, ``body-hyperlinks``, ``body-images``).
@@ -32,7 +33,7 @@ from typing import Any
 
 from movebreak.core.notice_text import clean_body, clean_summary
 from movebreak.notify.base import Notice, NoticeAction, NoticeKind
-from movebreak.notify.bus_link import BusLink
+from movebreak.notify.bus_link import BusLink, bus_reachable
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +51,14 @@ class DBusNotifier:
     name = "dbus"
 
     def __init__(
-        self, on_action: ActionCallback, app_icon: Path | None = None, bus: str = "SESSION"
+        self,
+        on_action: ActionCallback,
+        app_icon: Path | None = None,
+        bus: str = "SESSION",
+        on_bus_gone: Callable[[], None] | None = None,
     ) -> None:
         self._on_action = on_action
+        self._on_bus_gone = on_bus_gone
         self._icon = str(app_icon) if app_icon else ""
         self._bus = bus
         self._link: BusLink | None = None
@@ -197,6 +203,10 @@ class DBusNotifier:
             log.warning("too many notification signals waiting; one dropped")
 
     def _lost(self) -> None:
+        """The link's reader ended: the bus went away (logout), or just our connection."""
+        if self._on_bus_gone is not None and self._wanted and not bus_reachable(self._bus):
+            self._on_bus_gone()  # the owner logs it, once
+            return
         log.info("notifications: the bus connection is gone; the next notice reconnects")
 
     def _consume(self) -> None:

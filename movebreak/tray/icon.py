@@ -100,6 +100,7 @@ class TrayIcon:
         self._drawn: Frame | None = None
         # appindicator: files a host may still read, with when they were replaced
         self._old_icon_files: list[tuple[str, float]] = []
+        self._session_bus: Any = None  # GLib's session connection, kept (see run)
         xorg = pystray.Icon.__module__ == "pystray._xorg"
         self._title: Callable[[str], str] = latin1_title if xorg else str
         image = self._image(frame_of(Status.WAITING, None))
@@ -221,7 +222,26 @@ class TrayIcon:
 
         self._fix_xorg_clicks()
         self._keep_icon_files_readable()
+        self._no_sigterm_from_gdbus()
         self._icon.run(setup=setup)
+
+    def _no_sigterm_from_gdbus(self) -> None:
+        """Leave the session bus's end to the app (gtk, appindicator: GLib's D-Bus).
+
+        GLib's shared session-bus connection has ``exit-on-close``: when the bus goes
+        away (logout) it raises SIGTERM in our process, racing the app's own notice of
+        it. The notifier's link tells the app instead, which logs it once and quits.
+        """
+        if not self._icon.__class__.__module__.startswith(("pystray._gtk", "pystray._appind")):
+            return
+        with contextlib.suppress(Exception):  # no bus now: GLib has no connection to close
+            from gi.repository import Gio
+
+            connection = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+            connection.set_exit_on_close(False)
+            # GLib holds its shared connection weakly: kept here, it is the one pystray
+            # and libayatana get later, not a new one with exit-on-close again.
+            self._session_bus = connection
 
     def stop(self) -> None:
         """End the loop; no update may start after it.

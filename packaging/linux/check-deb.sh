@@ -111,9 +111,10 @@ EOF
 }
 step "deb: run the installed /usr/bin/movebreak" run_installed
 
-# 3. The tray on a desktop: icon docked, menu opens (GTK through Debian's python3-gi).
+# 3. The tray on a desktop: icon docked, menu opens (GTK through Debian's python3-gi);
+# then the command `autostart enable` wrote, exactly as written, docks too.
 step "deb: tray icon and menu under Xvfb" "$PY" "$REPO/packaging/check_tray.py" --name deb --menu \
-  -- /usr/bin/movebreak -v
+  --autostart -- /usr/bin/movebreak -v
 tray=$(tail -n 1 "$LOG_DIR/deb-tray-icon-and-menu-under-Xvfb.log")
 
 # 4. Purged without leftovers.

@@ -55,7 +55,7 @@ smoke() {
 step "frozen: --version, config check, next --json" smoke
 
 step "frozen: tray icon under Xvfb" "$PY" "$REPO/packaging/check_tray.py" --name frozen \
-  -- "$app/movebreak" -v
+  --autostart -- "$app/movebreak" -v
 tray=$(tail -n 1 "$LOG_DIR/frozen-tray-icon-under-Xvfb.log")
 
 # Replaceable means replaced: a copy whose lgpl/pystray says where it was loaded from.

@@ -24,8 +24,43 @@ from movebreak.autostart.windows import approved, run_value
 
 def test_a_venv_install_runs_its_own_interpreter_unresolved(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    argv = launch_command(".venv/bin/python", frozen=False, platform="linux")
+    argv = launch_command(".venv/bin/python", frozen=False, platform="linux", launcher="",
+                          exists=lambda path: False)
     assert argv == (str(tmp_path / ".venv/bin/python"), "-m", "movebreak")
+
+
+def test_a_launcher_that_named_itself_is_the_command():
+    """The .deb: /usr/bin/python3 cannot import movebreak, only its launcher can."""
+    argv = launch_command("/usr/bin/python3", frozen=False, platform="linux",
+                          launcher="/usr/bin/movebreak", started_as="/usr/bin/movebreak",
+                          in_venv=False, exists=lambda path: True)
+    assert argv == ("/usr/bin/movebreak",)
+
+
+def test_an_inherited_launcher_variable_names_another_install():
+    """The app's children inherit $MOVEBREAK_LAUNCHER; a pipx movebreak among them is not it."""
+    argv = launch_command("/home/a/.local/pipx/venvs/movebreak/bin/python", frozen=False,
+                          platform="linux", launcher="/usr/bin/movebreak",
+                          started_as="/home/a/.local/bin/movebreak", in_venv=True,
+                          exists=lambda path: True)
+    assert argv == ("/home/a/.local/pipx/venvs/movebreak/bin/movebreak",)
+
+
+def test_a_venv_install_runs_its_console_script():
+    def exists(path: PurePath) -> bool:
+        return str(path) == "/home/a/venv/bin/movebreak"
+
+    argv = launch_command("/home/a/venv/bin/python", frozen=False, platform="linux",
+                          launcher="", started_as="-c", in_venv=True, exists=exists)
+    assert argv == ("/home/a/venv/bin/movebreak",)
+
+
+def test_beside_a_system_interpreter_the_script_may_be_another_installs():
+    """``pip install --user`` on a machine with the .deb: /usr/bin/movebreak is the .deb's."""
+    argv = launch_command("/usr/bin/python3", frozen=False, platform="linux", launcher="",
+                          started_as="/home/a/.local/bin/movebreak", in_venv=False,
+                          exists=lambda path: True)
+    assert argv == ("/usr/bin/python3", "-m", "movebreak")
 
 
 def test_a_frozen_build_is_its_own_command():
@@ -73,6 +108,13 @@ def test_exec_arguments_are_quoted_as_the_spec_says(argument, quoted):
 def test_the_exec_value_doubles_backslashes_once_more():
     # Quoting makes \\ of a backslash; the value's string escaping doubles both.
     assert exec_value(("/x\\y/python", "-m", "movebreak")) == '"/x\\\\\\\\y/python" -m movebreak'
+
+
+def test_a_program_path_with_a_percent_starts_through_a_plain_shell():
+    # GLib looks up "/opt/100%% off/movebreak" literally and drops the entry.
+    assert exec_value(("/opt/100% off/movebreak", "-v")) == (
+        '/bin/sh -c "exec \\\\"\\\\$0\\\\" \\\\"\\\\$@\\\\"" "/opt/100%% off/movebreak" -v')
+    assert exec_value(("/opt/movebreak", "100%")) == "/opt/movebreak 100%%"
 
 
 def test_the_entry_names_the_app_and_its_exact_command():

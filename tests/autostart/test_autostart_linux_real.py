@@ -23,10 +23,11 @@ from movebreak.autostart.cli import add_autostart_parser, run_autostart
 from movebreak.autostart.linux import XdgAutostart
 from tests.idle.dbus_fakes import require_program, wait_for
 
-# A folder name with the characters the Exec key has to escape. No "%": GLib looks
-# the program up before it turns "%%" back into "%", so such a path defeats GLib
-# whatever the quoting (arguments with "%" are fine and are tested below).
+# A folder name with the characters the Exec key has to escape. A "%" in the program's
+# own path is tested apart (test_a_deb_style_launcher_...): GLib looks the program up
+# before it turns "%%" back into "%", so the entry starts it through /bin/sh.
 AWKWARD_DIR = "My Apps $HOME `x` \"q\" it's \\ (1)"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run_cli(*argv: str) -> tuple[int, str, str]:
@@ -147,3 +148,57 @@ def test_the_written_command_starts_this_install(tmp_path):
     done = subprocess.run([*argv, "--version"], capture_output=True, text=True, timeout=60,
                           check=True, cwd=tmp_path)
     assert done.stdout.strip() == f"movebreak {__version__}"
+
+
+def glib_exec_argv(entry: Path) -> list[str]:
+    """The argv a GLib desktop runs for ``entry``: its parser, then ``%%`` undone.
+
+    None of GLib's loaders accepting the file (an unfound program) fails here.
+    """
+    Gio = gio()
+    from gi.repository import GLib
+
+    info = Gio.DesktopAppInfo.new_from_filename(str(entry))  # raises if GLib drops it
+    _ok, argv = GLib.shell_parse_argv(info.get_commandline())
+    assert not any("%" in a.replace("%%", "") for a in argv), argv  # we write no field code
+    return [a.replace("%%", "%") for a in argv]
+
+
+def deb_like_install(root: Path) -> Path:
+    """The .deb's layout under ``root``: its real launcher, and the app and libraries
+    in a lib folder only that launcher puts on the path (as /usr/lib/movebreak)."""
+    lib = root / "lib" / "movebreak"
+    lib.mkdir(parents=True)
+    (lib / "movebreak").symlink_to(REPO / "movebreak")
+    site = next(Path(p) for p in sys.path if p.endswith("site-packages") and Path(p).is_dir()
+                and Path(p, "platformdirs").exists())
+    for item in Path(site).iterdir():
+        if not item.name.startswith(("movebreak", "__editable__", "_movebreak")):
+            (lib / item.name).symlink_to(item)
+    launcher = root / "bin" / "movebreak"
+    launcher.parent.mkdir(parents=True)
+    text = (REPO / "packaging/linux/deb/movebreak").read_text()
+    assert '"/usr/lib/movebreak"' in text
+    launcher.write_text(text.replace('"/usr/lib/movebreak"', repr(str(lib))))
+    launcher.chmod(0o755)
+    return launcher
+
+
+def test_a_deb_style_launcher_in_a_percent_path_starts_from_its_entry(tmp_path):
+    """Issue 15: the .deb's entry said ``/usr/bin/python3 -m movebreak``, which cannot
+    import movebreak at login; and a program path with ``%`` made GLib drop the entry."""
+    launcher = deb_like_install(tmp_path / "opt 100% sure")
+    home = tmp_path / "home"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
+           "XDG_DATA_HOME": str(home / "data"), "LANG": "C.UTF-8"}
+    done = subprocess.run([str(launcher), "autostart", "enable"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    entry = home / "config/autostart/movebreak.desktop"
+    validate(entry)
+    argv = glib_exec_argv(entry)
+    assert argv[-1] == str(launcher)
+    login = {k: v for k, v in env.items() if k != "MOVEBREAK_LAUNCHER"}  # a login's env
+    done = subprocess.run([*argv, "--version"], env=login, cwd=home, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout.strip()) == (0, f"movebreak {__version__}"), done.stderr

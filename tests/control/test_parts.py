@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from movebreak.control.errors import ControlError
+from movebreak.control.errors import AlreadyRunning, ControlError, HeldByAnotherUser, NotRunning
 from movebreak.control.location import (
     MAX_SOCKET_PATH_BYTES,
     check_socket_path,
@@ -25,10 +25,23 @@ from movebreak.control.peercred import (
 )
 from movebreak.control.protocol import MAX_REQUEST_BYTES, ErrorCode, ProtocolError
 from movebreak.control.windows_pipe import (
-    current_pipe_name,
+    ERROR_ACCESS_DENIED,
+    ERROR_FILE_NOT_FOUND,
+    ERROR_PIPE_BUSY,
+    FILE_FLAG_FIRST_PIPE_INSTANCE,
+    PIPE_ACCESS_DUPLEX,
+    PIPE_REJECT_REMOTE_CLIENTS,
+    SECURITY_IDENTIFICATION,
+    SECURITY_SQOS_PRESENT,
+    bind_failure,
+    client_flags,
+    open_failure,
     owner_only_sddl,
+    peer_refusal,
     pipe_name,
     read_message,
+    server_open_mode,
+    server_pipe_mode,
 )
 
 from .conftest import need
@@ -100,14 +113,66 @@ def test_only_the_same_uid_is_allowed():
     assert peer_allowed(None, 1000)  # no credentials on this platform: the folder guards
 
 
-def test_pipe_names_are_per_user_and_safe():
-    name = pipe_name("CORP\\Ana Lima")
-    assert name.startswith("\\\\.\\pipe\\movebreak-corp_ana_lima-")
-    assert name == pipe_name("corp\\ana lima")  # Windows user names ignore case
-    assert pipe_name("corp\\ana.lima") != pipe_name("corp\\ana_lima")
-    assert "\\" not in name.removeprefix("\\\\.\\pipe\\")
-    assert len(pipe_name("x" * 500)) < 256
-    assert current_pipe_name().startswith("\\\\.\\pipe\\movebreak-")
+ANA = "S-1-5-21-1004336348-1177238915-682003330-1001"
+EVE = "S-1-5-21-1004336348-1177238915-682003330-1002"
+
+
+def test_pipe_names_are_per_user_sid():
+    assert pipe_name(ANA) == f"\\\\.\\pipe\\movebreak-{ANA}"
+    assert pipe_name(ANA) != pipe_name(EVE)
+    with pytest.raises(ValueError):
+        pipe_name("CORP\\Ana Lima")  # a user name is not an account: names change and fold
+    with pytest.raises(ValueError):
+        pipe_name(f"{ANA}\\..\\other")  # nothing but the SID gets into the name
+
+
+def test_pipe_flags_lock_the_name_and_keep_the_client_unimpersonable():
+    assert server_open_mode() & FILE_FLAG_FIRST_PIPE_INSTANCE  # an existing name fails
+    assert server_open_mode() & PIPE_ACCESS_DUPLEX == PIPE_ACCESS_DUPLEX
+    assert server_pipe_mode() & PIPE_REJECT_REMOTE_CLIENTS
+    # winbase.h: SECURITY_SQOS_PRESENT 0x00100000, SECURITY_IDENTIFICATION = 1 << 16.
+    assert (SECURITY_SQOS_PRESENT, SECURITY_IDENTIFICATION) == (0x00100000, 0x00010000)
+    assert client_flags() == SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION
+
+
+def test_only_our_own_sid_on_the_other_end_is_trusted():
+    assert peer_refusal(ANA, ANA, "server") is None
+    assert peer_refusal(ANA.lower().replace("s-", "S-", 1), ANA, "server") is None
+    assert peer_refusal(EVE, ANA, "server") == f"its server runs as {EVE}, not as you ({ANA})"
+    # Windows can always tell; failing to is the sign of someone else's process.
+    assert peer_refusal(None, ANA, "client") == "cannot tell which user runs the client of the pipe"
+
+
+def test_a_client_that_cannot_open_the_pipe_says_why():
+    assert isinstance(open_failure(ERROR_FILE_NOT_FOUND, 2.0), NotRunning)
+    held = open_failure(ERROR_ACCESS_DENIED, 2.0)
+    assert isinstance(held, HeldByAnotherUser)
+    assert "held by another user" in str(held)
+    assert str(open_failure(ERROR_PIPE_BUSY, 2.0)) == \
+        "movebreak did not accept the command within 2 s"
+
+
+def test_a_name_held_by_another_user_is_not_already_running():
+    def squatter() -> dict:
+        raise HeldByAnotherUser(peer_refusal(EVE, ANA, "server") or "")
+
+    outcome = bind_failure(ERROR_ACCESS_DENIED, pipe_name(ANA), squatter)
+    assert isinstance(outcome, HeldByAnotherUser) and not isinstance(outcome, AlreadyRunning)
+    assert str(outcome).startswith(
+        f"the control pipe's name is held by another user (its server runs as {EVE}")
+
+
+def test_a_name_held_by_us_is_already_running_answering_or_not():
+    running = bind_failure(ERROR_ACCESS_DENIED, "p", lambda: {"pid": 42})
+    assert isinstance(running, AlreadyRunning) and (running.pid, running.answering) == (42, True)
+
+    def silent() -> dict:
+        raise ControlError("movebreak did not answer")
+
+    stuck = bind_failure(ERROR_PIPE_BUSY, "p", silent)
+    assert isinstance(stuck, AlreadyRunning) and not stuck.answering
+    other = bind_failure(87, "p", lambda: {"pid": 1})
+    assert not isinstance(other, AlreadyRunning) and "Windows error 87" in str(other)
 
 
 def test_pipe_dacl_grants_the_user_alone():

@@ -938,6 +938,13 @@ class Desktop:
             return None
         return str(reply.body[0])
 
+    def end_session_bus(self) -> None:
+        """Stop the session bus as a logout does (SIGTERM), and reap it."""
+        for daemon in [d for d in self._daemons if d.name == "dbus-daemon"]:
+            daemon.popen.terminate()
+            daemon.popen.wait(timeout=5)
+            self._daemons.remove(daemon)
+
     def stop(self) -> None:
         """Tear down in reverse order, by PID; idempotent and safe after a failed start."""
         if not self._started:

@@ -19,7 +19,7 @@ class AppProcess:
     """One running app; ``config_text`` becomes its config file when given."""
 
     def __init__(self, home: Path, *, display: str = "", config_text: str | None = None,
-                 deadline: float = DEADLINE_S) -> None:
+                 deadline: float = DEADLINE_S, env_extra: dict[str, str] | None = None) -> None:
         runtime = home / "run"
         runtime.mkdir(mode=0o700)
         self.deadline = deadline
@@ -29,6 +29,7 @@ class AppProcess:
             "XDG_CACHE_HOME": str(home / "cache"), "XDG_STATE_HOME": str(home / "state"),
             "XDG_RUNTIME_DIR": str(runtime), "DISPLAY": display, "TZ": "UTC",
             "PYSTRAY_BACKEND": "dummy",
+            **(env_extra or {}),
         }
         self.control = runtime / "movebreak"
         if config_text is not None:

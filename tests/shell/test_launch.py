@@ -18,7 +18,7 @@ from movebreak.storage.paths import AppPaths
 class BrokenApp:
     """Stands in for ``App`` failing half-way through its assembly."""
 
-    def __init__(self, *_args: object) -> None:
+    def __init__(self, *_args: object, **_kwargs: object) -> None:
         raise RuntimeError("the history folder vanished")
 
 
