@@ -28,12 +28,12 @@ from movebreak.config.errors import ConfigError
 from movebreak.config.loader import builtin_text, default_config
 from movebreak.config.model import Config
 from movebreak.core.engine import Engine
-from movebreak.focus.base import QuietReason
 from movebreak.guide.display import NoDisplay, SessionDisplay, WindowProcess
 from movebreak.guide.messages import WindowAction
 from movebreak.notify.base import FallbackNotifier, LogNotifier, NoticeAction, NoticeKind
 from movebreak.notify.dbus_notifier import DBusNotifier
 from movebreak.notify.plyer_notifier import PlyerNotifier
+from movebreak.quiet.base import QuietReason
 from movebreak.schedule.wakeup import SchedulerWakeup
 from movebreak.storage.atomic import remove_stale_temps, write_atomic
 from movebreak.storage.paths import AppPaths
@@ -152,8 +152,8 @@ class App:
 
     def _start_presence(self) -> None:
         """Idle time and quiet signals, read in-process at the moments that matter."""
-        from movebreak.focus.detect import detect as detect_quiet
         from movebreak.idle.detect import detect as detect_idle
+        from movebreak.quiet.detect import detect as detect_quiet
 
         idle = detect_idle()
         quiet = detect_quiet()

@@ -15,6 +15,8 @@ from enum import Enum
 from pathlib import Path, PurePath, PureWindowsPath
 from typing import Protocol
 
+from movebreak.adapters import Unavailable
+
 APP_NAME = "movebreak"
 
 
@@ -31,7 +33,7 @@ class AutostartState(Enum):
     """No entry and no decision yet: the only state in which the app may offer it."""
 
 
-class AutostartUnavailable(RuntimeError):
+class AutostartUnavailable(Unavailable):
     """This computer offers no way (that we support) to start at login; says why."""
 
 

@@ -11,7 +11,8 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 
-from movebreak.calls.source import DeviceSource, DeviceSourceError
+from movebreak.calls.base import CallsUnavailable, DeviceSource
+from movebreak.calls.detect import detect
 from movebreak.calls.watcher import CallWatcher, OnCall
 from movebreak.core.calls import DEFAULT_TIMING, CallKind, CallTiming
 
@@ -19,27 +20,12 @@ __all__ = [
     "CallKind",
     "CallTiming",
     "CallWatcher",
+    "CallsUnavailable",
     "DeviceSource",
-    "DeviceSourceError",
     "OnCall",
+    "detect",
     "make_call_watcher",
-    "platform_source",
 ]
-
-
-def platform_source(platform: str = sys.platform) -> DeviceSource:
-    """The device source for ``platform`` (a ``sys.platform`` value)."""
-    if platform == "win32":
-        from movebreak.calls.windows import WindowsDeviceSource
-
-        return WindowsDeviceSource()
-    if platform == "darwin":
-        from movebreak.calls.macos import MacDeviceSource
-
-        return MacDeviceSource()
-    from movebreak.calls.linux import PulseDeviceSource
-
-    return PulseDeviceSource()
 
 
 def make_call_watcher(
@@ -50,4 +36,4 @@ def make_call_watcher(
     platform: str = sys.platform,
 ) -> CallWatcher:
     """A watcher on this platform's devices; call ``start()`` when the switch is on."""
-    return CallWatcher(platform_source(platform), on_call, now, timing=timing)
+    return CallWatcher(detect(platform), on_call, now, timing=timing)

@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from movebreak.calls.base import CallsUnavailable
 from movebreak.calls.camera_scan import PathMatcher, holders, is_camera_device
-from movebreak.calls.source import DeviceSourceError
 from movebreak.core.calls import DeviceSnapshot, MicStream, microphone_users
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ class PulseDeviceSource:
             pulse.event_mask_set("source_output")
         except pulsectl.PulseError as error:
             pulse.close()
-            raise DeviceSourceError(f"no PulseAudio/PipeWire server: {error}") from error
+            raise CallsUnavailable(f"no PulseAudio/PipeWire server: {error}") from error
         pulse.event_callback_set(_stop_listening)
         with self._lock:
             self._pulse = pulse
@@ -110,7 +110,7 @@ class PulseDeviceSource:
             sources = pulse.source_list()
             outputs = pulse.source_output_list()
         except (pulsectl.PulseError, pulsectl.PulseDisconnected) as error:
-            raise DeviceSourceError(f"lost the sound server: {error}") from error
+            raise CallsUnavailable(f"lost the sound server: {error}") from error
         monitors = {s.index for s in sources if s.monitor_of_sink != PA_INVALID_INDEX}
         streams = tuple(
             mic_stream(out.proplist, corked=out.corked, resample_method=out.resample_method,
@@ -132,7 +132,7 @@ class PulseDeviceSource:
         try:
             pulse.event_listen(timeout=None if timeout is None else max(timeout, SMALLEST_WAIT))
         except pulsectl.PulseDisconnected as error:
-            raise DeviceSourceError("the sound server went away") from error
+            raise CallsUnavailable("the sound server went away") from error
         self._interrupted.clear()
 
     def interrupt(self) -> None:
@@ -151,7 +151,7 @@ class PulseDeviceSource:
 
     def _require(self) -> Any:
         if self._pulse is None:
-            raise DeviceSourceError("not connected")
+            raise CallsUnavailable("not connected")
         return self._pulse
 
 
@@ -166,7 +166,7 @@ def _import_pulsectl() -> Any:
     try:
         import pulsectl
     except ImportError as error:
-        raise DeviceSourceError("pulsectl is missing: pip install 'pulsectl==24.12.0'") from error
+        raise CallsUnavailable("pulsectl is missing: pip install 'pulsectl==24.12.0'") from error
     except OSError as error:  # libpulse.so.0 missing: pulsectl loads it on import
-        raise DeviceSourceError(f"libpulse is missing (Debian: libpulse0): {error}") from error
+        raise CallsUnavailable(f"libpulse is missing (Debian: libpulse0): {error}") from error
     return pulsectl

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from movebreak.calls.source import DeviceSourceError, PollingSource
+from movebreak.calls.base import CallsUnavailable, PollingSource
 from movebreak.core.calls import DeviceSnapshot, MicStream
 
 
@@ -169,11 +169,11 @@ class MacDeviceSource(PollingSource):
         try:
             self._reader = CoreAudioReader()
         except OSError as error:
-            raise DeviceSourceError(f"CoreAudio is not available: {error}") from error
+            raise CallsUnavailable(f"CoreAudio is not available: {error}") from error
 
     def snapshot(self) -> DeviceSnapshot:
         if self._reader is None:
-            raise DeviceSourceError("not opened")
+            raise CallsUnavailable("not opened")
         return snapshot_from_devices(self._reader.audio_devices(), self._reader.running_cameras())
 
     def close(self) -> None:

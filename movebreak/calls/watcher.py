@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from movebreak.calls.source import DeviceSource, DeviceSourceError
+from movebreak.calls.base import CallsUnavailable, DeviceSource
 from movebreak.core.calls import (
     DEFAULT_TIMING,
     NOTHING_IN_USE,
@@ -130,7 +130,7 @@ class CallWatcher:
     def _connect(self, *, first_failure: bool) -> bool:
         try:
             self._source.open()
-        except DeviceSourceError as error:
+        except CallsUnavailable as error:
             # One warning per outage; the retries after it only at debug level.
             log.log(logging.WARNING if first_failure else logging.DEBUG,
                     "call detection is off for now: %s", error)
@@ -141,19 +141,19 @@ class CallWatcher:
     def _snapshot(self) -> DeviceSnapshot | None:
         try:
             return self._source.snapshot()
-        except DeviceSourceError as error:
+        except CallsUnavailable as error:
             self._lost(error)
             return None
 
     def _wait(self, timeout: float | None) -> bool:
         try:
             self._source.wait(timeout)
-        except DeviceSourceError as error:
+        except CallsUnavailable as error:
             self._lost(error)
             return False
         return True
 
-    def _lost(self, error: DeviceSourceError) -> None:
+    def _lost(self, error: CallsUnavailable) -> None:
         log.warning("call detection lost %s: %s", self._source.name, error)
         self._source.close()
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Protocol
 
-from movebreak.calls.source import DeviceSourceError, PollingSource
+from movebreak.calls.base import CallsUnavailable, PollingSource
 from movebreak.core.calls import DeviceSnapshot, MicStream
 
 CONSENT_STORE = (
@@ -123,11 +123,11 @@ class WindowsDeviceSource(PollingSource):
         try:
             self._reader = self._make_reader()
         except ImportError as error:
-            raise DeviceSourceError("winreg exists only on Windows") from error
+            raise CallsUnavailable("winreg exists only on Windows") from error
 
     def snapshot(self) -> DeviceSnapshot:
         if self._reader is None:
-            raise DeviceSourceError("not opened")
+            raise CallsUnavailable("not opened")
         return snapshot_from_registry(self._reader)
 
     def close(self) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from movebreak.adapters import Unavailable
 
-class IdleUnavailable(RuntimeError):
+
+class IdleUnavailable(Unavailable):
     """This source cannot tell idle time here (no server, no extension, no service)."""
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from movebreak.adapters import Unavailable
 from movebreak.sound.settings import CueSound
 
 
-class SoundUnavailable(RuntimeError):
+class SoundUnavailable(Unavailable):
     """This output cannot play here (no library, no server, no program); says why."""
 
 

@@ -3,5 +3,5 @@
 ``xlib`` declares the calls (ctypes); ``display.Connection`` opens a display with error
 hooks that keep Xlib from ending the process; ``raw_input.RawInputWatch`` blocks until
 the user touches a key, button or pointer. The idle and fullscreen adapters
-(``movebreak.idle.x11``, ``movebreak.focus.x11``) are built on them.
+(``movebreak.idle.x11``, ``movebreak.quiet.x11``) are built on them.
 """

@@ -44,10 +44,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from movebreak.adapters import Unavailable
 from movebreak.x11 import xlib
 
 
-class XUnavailable(RuntimeError):
+class XUnavailable(Unavailable):
     """The X server cannot be reached (any more), or a library is missing; says why."""
 
 

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from movebreak.calls import platform_source
+from movebreak.calls.base import CallsUnavailable, PollingSource
 from movebreak.calls.camera_scan import holders, is_camera_device
+from movebreak.calls.detect import detect
 from movebreak.calls.linux import PulseDeviceSource, is_level_meter, mic_stream
 from movebreak.calls.macos import (
     AudioDevice,
@@ -31,7 +32,6 @@ from movebreak.calls.macos import (
     is_virtual,
     snapshot_from_devices,
 )
-from movebreak.calls.source import DeviceSourceError, PollingSource
 from movebreak.calls.watcher import CallWatcher
 from movebreak.calls.windows import (
     CONSENT_STORE,
@@ -106,9 +106,9 @@ def test_app_labels_are_short():
 
 @pytest.mark.skipif(sys.platform == "win32", reason="checks the non-Windows refusal")
 def test_windows_source_refuses_cleanly_elsewhere():
-    source = platform_source("win32")
+    source = detect("win32")
     assert isinstance(source, WindowsDeviceSource)
-    with pytest.raises(DeviceSourceError, match="only on Windows"):
+    with pytest.raises(CallsUnavailable, match="only on Windows"):
         source.open()
 
 
@@ -142,9 +142,9 @@ def test_only_real_running_input_devices_are_busy_microphones():
 
 @pytest.mark.skipif(sys.platform == "darwin", reason="checks the non-macOS refusal")
 def test_mac_source_refuses_cleanly_elsewhere():
-    source = platform_source("darwin")
+    source = detect("darwin")
     assert isinstance(source, MacDeviceSource)
-    with pytest.raises(DeviceSourceError, match="CoreAudio"):
+    with pytest.raises(CallsUnavailable, match="CoreAudio"):
         source.open()
 
 
@@ -217,7 +217,7 @@ def test_proc_scan_reads_fd_links_to_video_devices(tmp_path):
 def test_pulse_source_without_a_server_says_so(tmp_path):
     require_pulsectl()
     source = PulseDeviceSource(f"unix:{tmp_path}/no-server")
-    with pytest.raises(DeviceSourceError, match="no PulseAudio/PipeWire server"):
+    with pytest.raises(CallsUnavailable, match="no PulseAudio/PipeWire server"):
         source.open()
     source.interrupt()  # harmless when not connected
     source.close()

@@ -3,7 +3,7 @@
 GNOME Shell and Plasma cannot run here, but their D-Bus interfaces can be served: a
 ``FakeService`` owns the real bus name and answers the real method calls (and emits
 the real signals) from Python, so the adapters under test go through a real
-``dbus-daemon``, real marshalling and real errors. Shared by tests/idle and tests/focus.
+``dbus-daemon``, real marshalling and real errors. Shared by tests/idle and tests/quiet.
 
 The bus runs with its own HOME and XDG folders, so services it activates (dconf for
 the GNOME settings test) write there and nowhere else. Teardown stops exactly the

@@ -31,15 +31,15 @@ if sys.argv[1] == "gtk":
     gi.require_version("Gtk", "3.0")
     from gi.repository import Gtk
     assert Gtk.init_check([])[0]
-from movebreak.focus.base import ProbeUnavailable
-from movebreak.focus.x11 import X11FullscreenProbe
+from movebreak.quiet.base import QuietUnavailable
+from movebreak.quiet.x11 import X11FullscreenProbe
 from movebreak.idle.base import IdleUnavailable
 from movebreak.idle.x11 import X11IdleSource
 
 def outcome(call):
     try:
         return repr(call())
-    except (IdleUnavailable, ProbeUnavailable) as error:
+    except (IdleUnavailable, QuietUnavailable) as error:
         return type(error).__name__
 
 source, probe = X11IdleSource(), X11FullscreenProbe()
@@ -114,7 +114,7 @@ def test_bad_window_and_a_killed_server_end_no_process(toolkit):
         "stale window": "None",
         "blocked wait": "IdleUnavailable",
         "idle": "IdleUnavailable",
-        "reason": "ProbeUnavailable",
-        "active window": "ProbeUnavailable",
+        "reason": "QuietUnavailable",
+        "active window": "QuietUnavailable",
         "next wait": "IdleUnavailable",
     }

@@ -1,4 +1,4 @@
-"""A private Xvfb for the X11 idle and fullscreen tests (tests/idle, tests/focus).
+"""A private Xvfb for the X11 idle and fullscreen tests (tests/idle, tests/quiet).
 
 Each test that needs an X server of its own (one it may kill, or start without an
 extension, or hand to a window manager) starts one here, away from the shared desktop

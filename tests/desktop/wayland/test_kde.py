@@ -23,8 +23,8 @@ from session import SCREEN
 from test_app import ALL_DAY, QUIET, READY, config
 
 from movebreak.core.state import Status
-from movebreak.focus.base import QuietReason
-from movebreak.focus.detect import detect as detect_quiet
+from movebreak.quiet.base import QuietReason
+from movebreak.quiet.detect import detect as detect_quiet
 from movebreak.tray.art import COLOURS
 
 pytestmark = pytest.mark.desktop
@@ -230,7 +230,7 @@ class TkWindow:
 
 
 def test_fullscreen_through_kwin_is_seen_by_the_probe(kde):
-    from movebreak.focus.kwin import KWinFullscreenProbe  # here: older code lacks it
+    from movebreak.quiet.kwin import KWinFullscreenProbe  # here: older code lacks it
 
     detector = detect_quiet(kde.env)
     probe = KWinFullscreenProbe(kde.env)

@@ -25,10 +25,10 @@ from sway import SCREEN, SwayDesktop
 from test_app import ALL_DAY, QUIET, READY, config
 
 from movebreak.core.state import Status
-from movebreak.focus.base import QuietReason
-from movebreak.focus.detect import detect as detect_quiet
-from movebreak.focus.wayland import WaylandFullscreenProbe
 from movebreak.idle.wayland import WaylandIdleSource
+from movebreak.quiet.base import QuietReason
+from movebreak.quiet.detect import detect as detect_quiet
+from movebreak.quiet.wayland import WaylandFullscreenProbe
 from movebreak.tray.art import COLOURS
 
 pytestmark = pytest.mark.desktop

@@ -13,15 +13,15 @@ import sys
 
 import pytest
 
-from movebreak.focus.base import QuietReason
-from movebreak.focus.gnome import KEY, SCHEMA, GnomeDndProbe, gsettings_reader
+from movebreak.quiet.base import QuietReason
+from movebreak.quiet.gnome import KEY, SCHEMA, GnomeDndProbe, gsettings_reader
 from tests.idle.dbus_fakes import require_program
 
 DCONF_PACKAGES = "gsettings-desktop-schemas dconf-gsettings-backend dconf-service"
 
 READER = """
 import sys
-from movebreak.focus.detect import detect
+from movebreak.quiet.detect import detect
 detector = detect()
 print(",".join(detector.probe_names), flush=True)
 for _line in sys.stdin:

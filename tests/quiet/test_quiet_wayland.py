@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from movebreak.focus.base import ProbeUnavailable
-from movebreak.focus.wayland import FULLSCREEN, ToplevelStates, WaylandFullscreenProbe
+from movebreak.quiet.base import QuietUnavailable
+from movebreak.quiet.wayland import FULLSCREEN, ToplevelStates, WaylandFullscreenProbe
 
 ACTIVATED = 2
 
@@ -47,5 +47,5 @@ def test_done_without_a_state_change_keeps_the_state() -> None:
 
 def test_no_compositor_is_unavailable(tmp_path: Path) -> None:
     env = {"XDG_RUNTIME_DIR": str(tmp_path), "WAYLAND_DISPLAY": "wayland-none"}
-    with pytest.raises(ProbeUnavailable, match="no Wayland compositor"):
+    with pytest.raises(QuietUnavailable, match="no Wayland compositor"):
         WaylandFullscreenProbe(env)

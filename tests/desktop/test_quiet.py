@@ -16,8 +16,8 @@ import sys
 import pytest
 from Xlib import X, Xatom
 
-from movebreak.focus.base import QuietReason
-from movebreak.focus.detect import detect
+from movebreak.quiet.base import QuietReason
+from movebreak.quiet.detect import detect
 
 TK_WINDOW = """
 import sys, tkinter

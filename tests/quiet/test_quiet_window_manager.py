@@ -1,6 +1,6 @@
 """The fullscreen probe under a real EWMH window manager, on an Xvfb of its own.
 
-tests/desktop/test_focus.py plays the window manager's part by hand on the shared
+tests/desktop/test_quiet.py plays the window manager's part by hand on the shared
 desktop (it has none). Here ``matchbox-window-manager`` does it: it names the focused
 window in ``_NET_ACTIVE_WINDOW`` and answers a mapped Tk window's fullscreen request
 (a client message, as every toolkit sends) by setting ``_NET_WM_STATE``. A private
@@ -18,8 +18,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from movebreak.focus.base import QuietReason
-from movebreak.focus.x11 import X11FullscreenProbe
+from movebreak.quiet.base import QuietReason
+from movebreak.quiet.x11 import X11FullscreenProbe
 from tests.idle.dbus_fakes import require_program, wait_for
 from tests.idle.xvfb import private_x_server, stop
 

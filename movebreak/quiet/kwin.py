@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from movebreak.focus.base import ProbeUnavailable, QuietReason
+from movebreak.quiet.base import QuietReason, QuietUnavailable
 
 KWIN = "org.kde.KWin"
 SCRIPTING_PATH = "/Scripting"
@@ -38,7 +38,7 @@ REPORT_INTERFACE = "io.github.movebreak.Fullscreen"
 CALL_TIMEOUT_S = 2.0
 FIRST_REPORT_TIMEOUT_S = 3.0  # KWin runs a started script on its next event-loop pass
 
-SCRIPT = """// movebreak: is any window fullscreen? (see movebreak/focus/kwin.py)
+SCRIPT = """// movebreak: is any window fullscreen? (see movebreak/quiet/kwin.py)
 var SERVICE = %(service)s;
 function report(gone) {
     var clients = workspace.clientList();
@@ -83,11 +83,11 @@ class KWinFullscreenProbe:
         try:
             from jeepney.io.blocking import open_dbus_connection
         except ImportError as error:
-            raise ProbeUnavailable("jeepney is not installed") from error
+            raise QuietUnavailable("jeepney is not installed") from error
         try:
             self._bus = open_dbus_connection(bus=env.get("DBUS_SESSION_BUS_ADDRESS") or "SESSION")
         except (OSError, KeyError, ValueError, TimeoutError) as error:
-            raise ProbeUnavailable(f"no D-Bus session bus: {error}") from error
+            raise QuietUnavailable(f"no D-Bus session bus: {error}") from error
         self._lock = threading.Lock()  # guards the state below and serialises sends
         self._fullscreen: bool | None = None  # None until the script's first report
         self._lost: str | None = None
@@ -111,7 +111,7 @@ class KWinFullscreenProbe:
         (owned,) = self._call("org.freedesktop.DBus", "/org/freedesktop/DBus",
                               "org.freedesktop.DBus", "NameHasOwner", "s", (KWIN,))
         if not owned:
-            raise ProbeUnavailable("KWin is not on the session bus")
+            raise QuietUnavailable("KWin is not on the session bus")
         folder = Path(env.get("XDG_RUNTIME_DIR") or tempfile.gettempdir())
         fd, path = tempfile.mkstemp(prefix="movebreak-kwin-", suffix=".js", dir=folder)
         with os.fdopen(fd, "w") as script:
@@ -120,16 +120,16 @@ class KWinFullscreenProbe:
         (script_id,) = self._call(KWIN, SCRIPTING_PATH, SCRIPTING_INTERFACE, "loadScript", "ss",
                                   (path, self._script_name))
         if int(script_id) < 0:
-            raise ProbeUnavailable(f"KWin did not load the script {path}")
+            raise QuietUnavailable(f"KWin did not load the script {path}")
         self._loaded = True
         self._call(KWIN, SCRIPTING_PATH, SCRIPTING_INTERFACE, "start")
         if not self._reported.wait(FIRST_REPORT_TIMEOUT_S):
-            raise ProbeUnavailable("KWin's script never reported (scripting disabled?)")
+            raise QuietUnavailable("KWin's script never reported (scripting disabled?)")
 
     # ----- the connection --------------------------------------------------------
     def _call(self, name: str, path: str, interface: str, method: str,
               signature: str | None = None, body: tuple[Any, ...] = ()) -> tuple[Any, ...]:
-        """A method call answered through the reader thread; ``ProbeUnavailable`` on errors."""
+        """A method call answered through the reader thread; ``QuietUnavailable`` on errors."""
         from jeepney import DBusAddress, MessageFlag, MessageType, new_method_call
 
         message = new_method_call(DBusAddress(path, bus_name=name, interface=interface),
@@ -139,21 +139,21 @@ class KWinFullscreenProbe:
         answer: list[Any] = []
         with self._lock:
             if self._lost is not None:
-                raise ProbeUnavailable(f"{interface}.{method}: {self._lost}")
+                raise QuietUnavailable(f"{interface}.{method}: {self._lost}")
             serial = next(self._bus.outgoing_serial)
             self._replies[serial] = (done, answer)
             try:
                 self._bus.send(message, serial=serial)
             except OSError as error:
-                raise ProbeUnavailable(f"{interface}.{method} failed: {error}") from error
+                raise QuietUnavailable(f"{interface}.{method} failed: {error}") from error
         if not done.wait(CALL_TIMEOUT_S) or not answer:
             with self._lock:
                 self._replies.pop(serial, None)
                 why = self._lost or "no answer"
-            raise ProbeUnavailable(f"{interface}.{method}: {why}")
+            raise QuietUnavailable(f"{interface}.{method}: {why}")
         reply = answer[0]
         if reply.header.message_type is MessageType.error:
-            raise ProbeUnavailable(f"{interface}.{method}: {reply.body}")
+            raise QuietUnavailable(f"{interface}.{method}: {reply.body}")
         return tuple(reply.body)
 
     def _run(self) -> None:
@@ -213,7 +213,7 @@ class KWinFullscreenProbe:
     def reason(self) -> QuietReason | None:
         with self._lock:
             if self._lost is not None:
-                raise ProbeUnavailable(f"KWin's fullscreen reports lost: {self._lost}")
+                raise QuietUnavailable(f"KWin's fullscreen reports lost: {self._lost}")
             return QuietReason.FULLSCREEN if self._fullscreen else None
 
     def on_change(self, callback: Callable[[], None]) -> None:
@@ -224,7 +224,7 @@ class KWinFullscreenProbe:
     def close(self) -> None:
         """Unload the script (best effort), then end the connection and its thread."""
         if self._loaded:
-            with contextlib.suppress(ProbeUnavailable):
+            with contextlib.suppress(QuietUnavailable):
                 self._call(KWIN, SCRIPTING_PATH, SCRIPTING_INTERFACE, "unloadScript", "s",
                            (self._script_name,))
         self._on_lost("closed")

@@ -11,7 +11,7 @@ day. The calls go through ctypes on libX11, which the tray process has mapped al
 The active window may close between the two reads: the server then answers BadWindow,
 which Xlib's default handler turns into ``exit(1)``. ``movebreak.x11.display`` traps
 it per display, and the probe answers "not fullscreen". A lost X server raises
-``ProbeUnavailable`` instead of ending the process (see that module for the limits).
+``QuietUnavailable`` instead of ending the process (see that module for the limits).
 
 Without an EWMH window manager nobody sets ``_NET_ACTIVE_WINDOW``, and the answer is
 simply "not fullscreen".
@@ -19,7 +19,7 @@ simply "not fullscreen".
 
 from __future__ import annotations
 
-from movebreak.focus.base import ProbeUnavailable, QuietReason
+from movebreak.quiet.base import QuietReason, QuietUnavailable
 from movebreak.x11.display import Connection, XUnavailable
 
 _MAX_STATES = 64
@@ -36,7 +36,7 @@ class X11FullscreenProbe:
         try:
             self._connection = Connection(display_name)
         except XUnavailable as error:
-            raise ProbeUnavailable(str(error)) from error
+            raise QuietUnavailable(str(error)) from error
         try:
             with self._connection.lock:
                 self._active = self._connection.intern_atom("_NET_ACTIVE_WINDOW")
@@ -44,7 +44,7 @@ class X11FullscreenProbe:
                 self._fullscreen = self._connection.intern_atom("_NET_WM_STATE_FULLSCREEN")
         except XUnavailable as error:
             self.close()
-            raise ProbeUnavailable(str(error)) from error
+            raise QuietUnavailable(str(error)) from error
 
     def active_window(self) -> int | None:
         """The id the window manager says has focus, or None."""
@@ -52,7 +52,7 @@ class X11FullscreenProbe:
             try:
                 return self._active_window()
             except XUnavailable as error:
-                raise ProbeUnavailable(f"X server query failed: {error}") from error
+                raise QuietUnavailable(f"X server query failed: {error}") from error
 
     def _active_window(self) -> int | None:
         connection = self._connection
@@ -70,7 +70,7 @@ class X11FullscreenProbe:
                 # None also when the window closed after the first read (BadWindow):
                 states = self._connection.property_longs(window, self._state, _MAX_STATES)
             except XUnavailable as error:
-                raise ProbeUnavailable(f"X server query failed: {error}") from error
+                raise QuietUnavailable(f"X server query failed: {error}") from error
         if states is not None and self._fullscreen in states:
             return QuietReason.FULLSCREEN
         return None

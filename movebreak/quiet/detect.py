@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
-from movebreak.focus.base import ProbeUnavailable, QuietProbe, QuietReason, QuietWatch
+from movebreak.quiet.base import QuietProbe, QuietReason, QuietUnavailable, QuietWatch
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class QuietDetector:
         for probe in list(self._probes):
             try:
                 reason = probe.reason()
-            except ProbeUnavailable as error:
+            except QuietUnavailable as error:
                 log.warning("%s stopped answering (%s); no longer checked", probe.name, error)
                 self._probes.remove(probe)
                 continue
@@ -53,7 +53,7 @@ class QuietDetector:
         """Whether a probe says do-not-disturb now, even where a fullscreen window also holds."""
         try:
             return any(p.reason() is QuietReason.DO_NOT_DISTURB for p in list(self._probes))
-        except ProbeUnavailable:
+        except QuietUnavailable:
             return False  # quiet_reason drops the broken probe at its next call
 
     def on_change(self, callback: Callable[[], None]) -> list[str]:
@@ -63,7 +63,7 @@ class QuietDetector:
             if isinstance(probe, QuietWatch):
                 try:
                     probe.on_change(callback)
-                except ProbeUnavailable as error:
+                except QuietUnavailable as error:
                     log.debug("%s cannot report changes (%s); looked at as planned",
                               probe.name, error)
                     continue
@@ -84,7 +84,7 @@ def _working(factory: Callable[[], QuietProbe], failures: list[str], label: str
     try:
         probe = factory()
         probe.reason()
-    except ProbeUnavailable as error:
+    except QuietUnavailable as error:
         failures.append(f"{label}: {error}")
         if probe is not None:
             probe.close()
@@ -94,21 +94,21 @@ def _working(factory: Callable[[], QuietProbe], failures: list[str], label: str
 
 def _linux_probes(env: Mapping[str, str], failures: list[str]
                   ) -> tuple[list[QuietProbe], list[Callable[[], None]]]:
-    from movebreak.focus.dbus import MakoModeDndProbe, NotificationServerDndProbe, SessionBus
-    from movebreak.focus.gnome import GnomeDndProbe, is_gnome_like
-    from movebreak.focus.kwin import is_kde
-    from movebreak.focus.x11 import X11FullscreenProbe
+    from movebreak.quiet.dbus import MakoModeDndProbe, NotificationServerDndProbe, SessionBus
+    from movebreak.quiet.gnome import GnomeDndProbe, is_gnome_like
+    from movebreak.quiet.kwin import is_kde
+    from movebreak.quiet.x11 import X11FullscreenProbe
 
     candidates: list[tuple[str, Callable[[], QuietProbe]]] = []
     wayland = bool(env.get("WAYLAND_DISPLAY")) or env.get("XDG_SESSION_TYPE") == "wayland"
     if env.get("DISPLAY") and not wayland:  # XWayland would see only X windows
         candidates.append(("x11-fullscreen", lambda: X11FullscreenProbe(env.get("DISPLAY"))))
     if wayland:  # wlroots compositors (sway) list every window's state; GNOME does not
-        from movebreak.focus.wayland import WaylandFullscreenProbe
+        from movebreak.quiet.wayland import WaylandFullscreenProbe
 
         candidates.append(("wayland-fullscreen", lambda: WaylandFullscreenProbe(env)))
     if wayland and is_kde(env):  # KWin lists no windows to clients; a KWin script reports
-        from movebreak.focus.kwin import KWinFullscreenProbe
+        from movebreak.quiet.kwin import KWinFullscreenProbe
 
         candidates.append(("kwin-fullscreen", lambda: KWinFullscreenProbe(env)))
     if is_gnome_like(env):
@@ -116,7 +116,7 @@ def _linux_probes(env: Mapping[str, str], failures: list[str]
     probes = [p for label, make in candidates if (p := _working(make, failures, label))]
     try:
         bus = SessionBus(env.get("DBUS_SESSION_BUS_ADDRESS"))
-    except ProbeUnavailable as error:
+    except QuietUnavailable as error:
         failures.append(f"notification server: {error}")
         return probes, []
     on_bus = [p for label, make in (
@@ -137,7 +137,7 @@ def detect(env: Mapping[str, str] | None = None, platform: str = sys.platform) -
     closers: list[Callable[[], None]] = []
     probes: list[QuietProbe] = []
     if platform == "win32":
-        from movebreak.focus.windows import WindowsQuietProbe
+        from movebreak.quiet.windows import WindowsQuietProbe
 
         probe = _working(WindowsQuietProbe, failures, "windows")
         probes = [probe] if probe else []

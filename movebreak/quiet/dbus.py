@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from movebreak.focus.base import ProbeUnavailable, QuietReason
+from movebreak.quiet.base import QuietReason, QuietUnavailable
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
@@ -39,16 +39,16 @@ class SessionBus:
         try:
             from jeepney.io.blocking import open_dbus_connection
         except ImportError as error:
-            raise ProbeUnavailable("jeepney is not installed") from error
+            raise QuietUnavailable("jeepney is not installed") from error
         self.address = address or "SESSION"
         try:
             self._connection = open_dbus_connection(bus=self.address)
         except (OSError, KeyError, ValueError, TimeoutError) as error:
-            raise ProbeUnavailable(f"no D-Bus session bus: {error}") from error
+            raise QuietUnavailable(f"no D-Bus session bus: {error}") from error
         self._lock = threading.Lock()
 
     def get_property(self, name: str, path: str, interface: str, prop: str) -> Any:
-        """``org.freedesktop.DBus.Properties.Get``; ``ProbeUnavailable`` on any error."""
+        """``org.freedesktop.DBus.Properties.Get``; ``QuietUnavailable`` on any error."""
         from jeepney import DBusAddress, MessageFlag, Properties
         from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
@@ -59,14 +59,14 @@ class SessionBus:
                 reply = self._connection.send_and_get_reply(message, timeout=CALL_TIMEOUT_S)
                 ((_signature, value),) = unwrap_msg(reply)
             except DBusErrorResponse as error:
-                raise ProbeUnavailable(f"{interface}.{prop}: {error.name}") from error
+                raise QuietUnavailable(f"{interface}.{prop}: {error.name}") from error
             except (OSError, TimeoutError, ValueError) as error:
-                raise ProbeUnavailable(f"{interface}.{prop} failed: {error}") from error
+                raise QuietUnavailable(f"{interface}.{prop} failed: {error}") from error
         return value
 
     def call(self, name: str, path: str, interface: str, method: str,
              signature: str | None = None, body: tuple[Any, ...] = ()) -> tuple[Any, ...]:
-        """A method call's reply body; ``ProbeUnavailable`` on any error."""
+        """A method call's reply body; ``QuietUnavailable`` on any error."""
         from jeepney import DBusAddress, MessageFlag, new_method_call
         from jeepney.wrappers import DBusErrorResponse, unwrap_msg
 
@@ -78,9 +78,9 @@ class SessionBus:
                 reply = self._connection.send_and_get_reply(message, timeout=CALL_TIMEOUT_S)
                 return tuple(unwrap_msg(reply))
             except DBusErrorResponse as error:
-                raise ProbeUnavailable(f"{interface}.{method}: {error.name}") from error
+                raise QuietUnavailable(f"{interface}.{method}: {error.name}") from error
             except (OSError, TimeoutError, ValueError) as error:
-                raise ProbeUnavailable(f"{interface}.{method} failed: {error}") from error
+                raise QuietUnavailable(f"{interface}.{method} failed: {error}") from error
 
     def owner_pid(self, name: str) -> int | None:
         """The process that owns ``name`` on the bus, if the bus will say."""
@@ -88,7 +88,7 @@ class SessionBus:
             (pid,) = self.call("org.freedesktop.DBus", "/org/freedesktop/DBus",
                                "org.freedesktop.DBus", "GetConnectionUnixProcessID", "s",
                                (name,))
-        except ProbeUnavailable:
+        except QuietUnavailable:
             return None
         return int(pid)
 
@@ -156,13 +156,13 @@ class PropertyWatch:
         try:
             self._connection = open_dbus_connection(bus=address)
         except (OSError, KeyError, ValueError, TimeoutError) as error:
-            raise ProbeUnavailable(f"no D-Bus session bus: {error}") from error
+            raise QuietUnavailable(f"no D-Bus session bus: {error}") from error
         try:
             unwrap_msg(self._connection.send_and_get_reply(message_bus.AddMatch(rule),
                                                            timeout=CALL_TIMEOUT_S))
         except (DBusErrorResponse, OSError, TimeoutError, ValueError) as error:
             self._connection.close()
-            raise ProbeUnavailable(f"cannot watch {interface}.{prop}: {error}") from error
+            raise QuietUnavailable(f"cannot watch {interface}.{prop}: {error}") from error
         self._thread = threading.Thread(target=self._run, name=f"watch-{prop}", daemon=True)
         self._thread.start()
 

@@ -22,7 +22,7 @@ import subprocess
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from movebreak.focus.base import ProbeUnavailable, QuietReason
+from movebreak.quiet.base import QuietReason, QuietUnavailable
 
 SCHEMA = "org.gnome.desktop.notifications"
 KEY = "show-banners"
@@ -39,23 +39,23 @@ def parse_gsettings_bool(output: str) -> bool:
     """``gsettings get`` prints ``true`` or ``false`` (GVariant text)."""
     text = output.strip()
     if text not in ("true", "false"):
-        raise ProbeUnavailable(f"gsettings printed {text!r} for {SCHEMA} {KEY}")
+        raise QuietUnavailable(f"gsettings printed {text!r} for {SCHEMA} {KEY}")
     return text == "true"
 
 
 def gio_reader() -> Callable[[], bool]:
-    """Read the key through Gio.Settings; ``ProbeUnavailable`` without gi or the schema."""
+    """Read the key through Gio.Settings; ``QuietUnavailable`` without gi or the schema."""
     try:
         import gi
 
         gi.require_version("Gio", "2.0")
         from gi.repository import Gio
     except (ImportError, ValueError) as error:
-        raise ProbeUnavailable(f"PyGObject is not available: {error}") from error
+        raise QuietUnavailable(f"PyGObject is not available: {error}") from error
     source = Gio.SettingsSchemaSource.get_default()
     schema = source.lookup(SCHEMA, True) if source is not None else None
     if schema is None or not schema.has_key(KEY):
-        raise ProbeUnavailable(f"the GSettings schema {SCHEMA} is not installed")
+        raise QuietUnavailable(f"the GSettings schema {SCHEMA} is not installed")
     settings: Any = Gio.Settings.new_full(schema, None, None)
     return lambda: bool(settings.get_boolean(KEY))
 
@@ -64,7 +64,7 @@ def gsettings_reader(env: Mapping[str, str] | None = None) -> Callable[[], bool]
     """Read the key by running ``gsettings get`` (when PyGObject is missing)."""
     program = shutil.which("gsettings")
     if program is None:
-        raise ProbeUnavailable("neither PyGObject nor the gsettings program is available")
+        raise QuietUnavailable("neither PyGObject nor the gsettings program is available")
     environment = dict(env) if env is not None else None
 
     def read() -> bool:
@@ -74,9 +74,9 @@ def gsettings_reader(env: Mapping[str, str] | None = None) -> Callable[[], bool]
                 text=True, timeout=3, check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as error:
-            raise ProbeUnavailable(f"gsettings failed: {error}") from error
+            raise QuietUnavailable(f"gsettings failed: {error}") from error
         if done.returncode != 0:
-            raise ProbeUnavailable(f"gsettings failed: {done.stderr.strip()}")
+            raise QuietUnavailable(f"gsettings failed: {done.stderr.strip()}")
         return parse_gsettings_bool(done.stdout)
 
     return read
@@ -96,7 +96,7 @@ class GnomeDndProbe:
         """Gio.Settings if possible, else the gsettings program."""
         try:
             return cls(gio_reader())
-        except ProbeUnavailable:
+        except QuietUnavailable:
             return cls(gsettings_reader(env))
 
     def reason(self) -> QuietReason | None:

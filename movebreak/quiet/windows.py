@@ -16,7 +16,7 @@ import ctypes
 from enum import IntEnum
 from typing import Any
 
-from movebreak.focus.base import ProbeUnavailable, QuietReason
+from movebreak.quiet.base import QuietReason, QuietUnavailable
 
 
 class Quns(IntEnum):
@@ -69,17 +69,17 @@ class WindowsQuietProbe:
     def __init__(self) -> None:
         loader: Any = getattr(ctypes, "WinDLL", None)
         if loader is None:
-            raise ProbeUnavailable("SHQueryUserNotificationState exists only on Windows")
+            raise QuietUnavailable("SHQueryUserNotificationState exists only on Windows")
         try:
             self._shell32 = loader("shell32")
             self._ntdll = loader("ntdll")
         except OSError as error:
-            raise ProbeUnavailable(f"cannot load shell32/ntdll: {error}") from error
+            raise QuietUnavailable(f"cannot load shell32/ntdll: {error}") from error
 
     def notification_state(self) -> int:
         state = ctypes.c_int(0)
         if self._shell32.SHQueryUserNotificationState(ctypes.byref(state)) != 0:
-            raise ProbeUnavailable("SHQueryUserNotificationState failed")
+            raise QuietUnavailable("SHQueryUserNotificationState failed")
         return state.value
 
     def focus_assist(self) -> int | None:

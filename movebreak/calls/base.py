@@ -12,10 +12,11 @@ import threading
 from datetime import timedelta
 from typing import Protocol
 
+from movebreak.adapters import Unavailable
 from movebreak.core.calls import DeviceSnapshot
 
 
-class DeviceSourceError(Exception):
+class CallsUnavailable(Unavailable):
     """The platform's sound or device service cannot be reached (now); says why."""
 
 
@@ -26,16 +27,16 @@ class DeviceSource(Protocol):
     name: str
 
     def open(self) -> None:
-        """Connect to the platform service; raise DeviceSourceError when it is not there."""
+        """Connect to the platform service; raise CallsUnavailable when it is not there."""
         ...
 
     def snapshot(self) -> DeviceSnapshot:
-        """The devices in use now; raise DeviceSourceError when the service went away."""
+        """The devices in use now; raise CallsUnavailable when the service went away."""
         ...
 
     def wait(self, timeout: float | None) -> None:
         """Return when the devices may have changed, ``timeout`` seconds passed (None:
-        no limit) or ``interrupt`` was called; raise DeviceSourceError on a lost service."""
+        no limit) or ``interrupt`` was called; raise CallsUnavailable on a lost service."""
         ...
 
     def interrupt(self) -> None:

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from movebreak.focus.base import ProbeUnavailable, QuietReason
+from movebreak.quiet.base import QuietReason, QuietUnavailable
 from movebreak.wayland import wire
 from movebreak.wayland.client import Connection, WaylandError, connect
 
@@ -71,21 +71,21 @@ class WaylandFullscreenProbe:
         try:
             self._connection = open_connection(env)
         except WaylandError as error:
-            raise ProbeUnavailable(f"no Wayland compositor: {error}") from error
+            raise QuietUnavailable(f"no Wayland compositor: {error}") from error
         try:
             offered = self._connection.find(MANAGER)
             if offered is None:
-                raise ProbeUnavailable(f"the compositor offers no {MANAGER}")
+                raise QuietUnavailable(f"the compositor offers no {MANAGER}")
             self._manager = self._connection.bind(offered, MANAGER_VERSION, self._manager_event)
             self._connection.roundtrip()  # the toplevels that exist now, with their states
             if self._connection.error is not None:
-                raise ProbeUnavailable(f"{MANAGER}: {self._connection.error}")
+                raise QuietUnavailable(f"{MANAGER}: {self._connection.error}")
             self._connection.start_thread("wayland-toplevels", self._on_lost)
-        except (WaylandError, ProbeUnavailable) as error:
+        except (WaylandError, QuietUnavailable) as error:
             self._connection.close()
-            if isinstance(error, ProbeUnavailable):
+            if isinstance(error, QuietUnavailable):
                 raise
-            raise ProbeUnavailable(f"{MANAGER}: {error}") from error
+            raise QuietUnavailable(f"{MANAGER}: {error}") from error
 
     def _manager_event(self, opcode: int, payload: bytes) -> None:
         if opcode == 0:  # toplevel(new_id): an id the compositor chose
@@ -121,7 +121,7 @@ class WaylandFullscreenProbe:
     def reason(self) -> QuietReason | None:
         with self._lock:
             if self._lost is not None:
-                raise ProbeUnavailable(f"toplevel list lost: {self._lost}")
+                raise QuietUnavailable(f"toplevel list lost: {self._lost}")
             return QuietReason.FULLSCREEN if self._states.any_fullscreen else None
 
     def close(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from movebreak.focus.dbus import mako_config_modes, mako_config_paths
+from movebreak.quiet.dbus import mako_config_modes, mako_config_paths
 
 CONFIG = """
 # mine

@@ -2,7 +2,7 @@
 
 A second client (python-xlib, what the desktop harness uses too) plays the window
 manager: it creates windows, writes ``_NET_WM_STATE`` on them and names one in the
-root's ``_NET_ACTIVE_WINDOW``. test_focus_window_manager.py does the same under a real
+root's ``_NET_ACTIVE_WINDOW``. test_quiet_window_manager.py does the same under a real
 window manager. Needs apt ``xvfb``; skips without it and fails under ``CI=true``.
 """
 
@@ -15,8 +15,8 @@ import pytest
 from Xlib import X, Xatom
 from Xlib import display as xdisplay
 
-from movebreak.focus.base import ProbeUnavailable, QuietReason
-from movebreak.focus.x11 import X11FullscreenProbe
+from movebreak.quiet.base import QuietReason, QuietUnavailable
+from movebreak.quiet.x11 import X11FullscreenProbe
 from tests.idle.xvfb import LEAK_BOUND_KB, XServer, rss_kb
 
 
@@ -108,5 +108,5 @@ def test_twenty_thousand_reads_do_not_grow_memory(wm, probe):
 
 
 def test_no_server_means_unavailable():
-    with pytest.raises(ProbeUnavailable, match="cannot open X display"):
+    with pytest.raises(QuietUnavailable, match="cannot open X display"):
         X11FullscreenProbe(":9999")  # nothing listens there: tests use 200-999

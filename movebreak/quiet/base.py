@@ -11,6 +11,8 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Protocol, runtime_checkable
 
+from movebreak.adapters import Unavailable
+
 
 class QuietReason(Enum):
     """Why a prompt waits. The value is the phrase the tray shows after "Held:"."""
@@ -21,7 +23,7 @@ class QuietReason(Enum):
     SCREEN_LOCKED = "the screen is locked"
 
 
-class ProbeUnavailable(RuntimeError):
+class QuietUnavailable(Unavailable):
     """This probe cannot answer here (no server, no setting, no API); says why."""
 
 
@@ -32,7 +34,7 @@ class QuietProbe(Protocol):
     sees_fullscreen: bool  # it can answer FULLSCREEN (else fullscreen stays unseen)
 
     def reason(self) -> QuietReason | None:
-        """The reason to hold prompts now, or None; ``ProbeUnavailable`` once broken."""
+        """The reason to hold prompts now, or None; ``QuietUnavailable`` once broken."""
         ...
 
     def close(self) -> None: ...

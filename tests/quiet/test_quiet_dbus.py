@@ -2,16 +2,16 @@
 
 A stand-in for Plasma's notification server owns ``org.freedesktop.Notifications``
 and serves its ``Inhibited`` property; dunst's own ``paused`` is tested against the
-real dunst in tests/desktop/test_focus.py.
+real dunst in tests/desktop/test_quiet.py.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from movebreak.focus.base import QuietReason
-from movebreak.focus.dbus import NOTIFICATIONS, NOTIFICATIONS_PATH
-from movebreak.focus.detect import detect
+from movebreak.quiet.base import QuietReason
+from movebreak.quiet.dbus import NOTIFICATIONS, NOTIFICATIONS_PATH
+from movebreak.quiet.detect import detect
 from tests.idle.dbus_fakes import FakeService
 
 
@@ -68,7 +68,7 @@ def test_plasmas_property_signal_is_passed_on_at_once(bus, plasma):
     """Plasma sends ``PropertiesChanged`` for ``Inhibited``: the app looks again then."""
     import threading
 
-    from movebreak.focus.dbus import PROPERTIES
+    from movebreak.quiet.dbus import PROPERTIES
 
     detector = detect(env_for(bus), platform="linux")
     changed = threading.Event()

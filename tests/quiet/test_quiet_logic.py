@@ -6,10 +6,10 @@ import logging
 
 import pytest
 
-from movebreak.focus.base import ProbeUnavailable, QuietReason
-from movebreak.focus.detect import QuietDetector, detect
-from movebreak.focus.gnome import GnomeDndProbe, is_gnome_like, parse_gsettings_bool
-from movebreak.focus.windows import QUNS_REASONS, Quns, WindowsQuietProbe, reason_from
+from movebreak.quiet.base import QuietReason, QuietUnavailable
+from movebreak.quiet.detect import QuietDetector, detect
+from movebreak.quiet.gnome import GnomeDndProbe, is_gnome_like, parse_gsettings_bool
+from movebreak.quiet.windows import QUNS_REASONS, Quns, WindowsQuietProbe, reason_from
 
 # ------------------------------------------------------------------ Windows
 
@@ -34,7 +34,7 @@ def test_the_table_covers_every_documented_state():
 @pytest.mark.parametrize(("focus_assist", "reason"), [
     (0, None), (1, QuietReason.DO_NOT_DISTURB), (2, QuietReason.DO_NOT_DISTURB), (None, None),
 ])
-def test_focus_assist_holds_prompts_when_on(focus_assist, reason):
+def test_quiet_assist_holds_prompts_when_on(focus_assist, reason):
     assert reason_from(int(Quns.ACCEPTS_NOTIFICATIONS), focus_assist) is reason
 
 
@@ -48,7 +48,7 @@ def test_an_unknown_future_state_holds_nothing_by_itself():
 
 
 def test_the_windows_probe_says_why_it_cannot_run_here():
-    with pytest.raises(ProbeUnavailable, match="only on Windows"):
+    with pytest.raises(QuietUnavailable, match="only on Windows"):
         WindowsQuietProbe()
 
 
@@ -66,7 +66,7 @@ def test_which_desktops_honour_show_banners(desktop, gnome):
 def test_gsettings_output():
     assert parse_gsettings_bool("true\n") is True
     assert parse_gsettings_bool("false\n") is False
-    with pytest.raises(ProbeUnavailable):
+    with pytest.raises(QuietUnavailable):
         parse_gsettings_bool("No such schema “org.gnome.desktop.notifications”\n")
 
 
@@ -79,7 +79,7 @@ def test_no_banners_is_do_not_disturb():
 
 
 class Probe:
-    """A probe that answers from a list, raising ProbeUnavailable for ``"broken"``."""
+    """A probe that answers from a list, raising QuietUnavailable for ``"broken"``."""
 
     def __init__(self, name: str, answers: list, sees_fullscreen: bool = False) -> None:
         self.name = name
@@ -92,7 +92,7 @@ class Probe:
         answer = self.answers[min(self.asked, len(self.answers) - 1)]
         self.asked += 1
         if answer == "broken":
-            raise ProbeUnavailable("went away")
+            raise QuietUnavailable("went away")
         return answer
 
     def close(self):
@@ -110,7 +110,7 @@ def test_a_broken_probe_is_dropped_with_one_warning(caplog):
     broken = Probe("gone", ["broken"])
     dnd = Probe("dnd", [None, QuietReason.DO_NOT_DISTURB])
     detector = QuietDetector([broken, dnd])
-    with caplog.at_level(logging.WARNING, logger="movebreak.focus"):
+    with caplog.at_level(logging.WARNING, logger="movebreak.quiet"):
         assert detector.quiet_reason() is None
         assert detector.quiet_reason() is QuietReason.DO_NOT_DISTURB
     assert broken.asked == 1
@@ -126,7 +126,7 @@ def test_close_closes_probes_and_shared_connections():
 
 
 def test_macos_has_no_probe_and_says_so(caplog):
-    with caplog.at_level(logging.INFO, logger="movebreak.focus"):
+    with caplog.at_level(logging.INFO, logger="movebreak.quiet"):
         detector = detect({}, platform="darwin")
     assert detector.probe_names == []
     assert detector.quiet_reason() is None
@@ -136,7 +136,7 @@ def test_macos_has_no_probe_and_says_so(caplog):
 
 def test_nothing_to_ask_gives_one_warning(tmp_path, caplog):
     env = {"DBUS_SESSION_BUS_ADDRESS": f"unix:path={tmp_path / 'none'}"}
-    with caplog.at_level(logging.INFO, logger="movebreak.focus"):
+    with caplog.at_level(logging.INFO, logger="movebreak.quiet"):
         assert detect(env, platform="linux").probe_names == []
     assert [r.levelno for r in caplog.records] == [logging.WARNING]
     assert "notification server: no D-Bus session bus" in caplog.text

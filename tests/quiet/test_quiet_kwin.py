@@ -17,9 +17,9 @@ from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 from jeepney.wrappers import unwrap_msg
 
-from movebreak.focus import kwin
-from movebreak.focus.base import ProbeUnavailable, QuietReason
-from movebreak.focus.detect import detect
+from movebreak.quiet import kwin
+from movebreak.quiet.base import QuietReason, QuietUnavailable
+from movebreak.quiet.detect import detect
 from tests.idle.dbus_fakes import FakeService
 
 
@@ -99,7 +99,7 @@ def test_reports_from_the_script_hold_and_release_prompts(bus, fake_kwin, tmp_pa
         probe.close()
     assert fake_kwin.unloaded == [name]
     assert not list(tmp_path.glob("movebreak-kwin-*.js"))  # the script file is gone too
-    with pytest.raises(ProbeUnavailable):
+    with pytest.raises(QuietUnavailable):
         probe.reason()
 
 
@@ -132,7 +132,7 @@ def test_other_calls_to_the_probe_get_an_error(bus, fake_kwin, tmp_path):
 
 
 def test_without_kwin_the_probe_is_unavailable(bus, tmp_path):
-    with pytest.raises(ProbeUnavailable, match="KWin is not on the session bus"):
+    with pytest.raises(QuietUnavailable, match="KWin is not on the session bus"):
         kwin.KWinFullscreenProbe(env_for(bus, tmp_path))
 
 
@@ -140,7 +140,7 @@ def test_a_script_that_never_reports_is_unloaded(bus, tmp_path, monkeypatch):
     monkeypatch.setattr(kwin, "FIRST_REPORT_TIMEOUT_S", 0.3)
     fake = FakeKWin(bus.address, first_report=None)
     try:
-        with pytest.raises(ProbeUnavailable, match="never reported"):
+        with pytest.raises(QuietUnavailable, match="never reported"):
             kwin.KWinFullscreenProbe(env_for(bus, tmp_path))
         assert fake.unloaded == list(fake.scripts)
     finally:
@@ -150,7 +150,7 @@ def test_a_script_that_never_reports_is_unloaded(bus, tmp_path, monkeypatch):
 def test_a_script_kwin_refuses_makes_the_probe_unavailable(bus, tmp_path):
     fake = FakeKWin(bus.address, script_id=-1)
     try:
-        with pytest.raises(ProbeUnavailable, match="did not load"):
+        with pytest.raises(QuietUnavailable, match="did not load"):
             kwin.KWinFullscreenProbe(env_for(bus, tmp_path))
     finally:
         fake.stop()
