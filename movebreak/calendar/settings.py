@@ -102,6 +102,8 @@ def _reminder(value: object) -> timedelta | None:
 
 def _kind(value: object) -> MeetingKind:
     try:
+        if not isinstance(value, str):
+            raise ValueError
         return MeetingKind(value)
     except ValueError:
         choices = ", ".join(k.value for k in MeetingKind)

@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from movebreak.config.errors import ConfigError, Problem
 from movebreak.core.durations import DurationError, format_duration, parse_duration
@@ -55,24 +55,32 @@ class Reader:
 
     def value(
         self, raw: dict[str, Any], name: str, key: str, parse: Callable[[Any], T]
-    ) -> T | None:
-        """``parse(raw[name])``; None, with a problem at ``key``, when missing or bad."""
+    ) -> T:
+        """``parse(raw[name])``; with a problem at ``key`` when missing or bad.
+
+        Typed ``T`` though a missing or bad value comes back as None: every caller
+        calls :meth:`check` before it uses what it read, and ``check`` raises when
+        there was a problem, so no None reaches a ``Config``. (The alternative, an
+        ``Optional`` on every field of every settings class, would let the core ask
+        again whether a value is there: the question this reader exists to settle.)
+        """
         if name not in raw:
             self.fail(key, "missing")
-            return None
-        return self.optional(raw, name, key, parse, None)
+            return cast(T, None)
+        return self.optional(raw, name, key, parse, cast(T, None))
 
     def optional(
         self, raw: dict[str, Any], name: str, key: str, parse: Callable[[Any], T], default: T
-    ) -> T | None:
-        """``parse(raw[name])``, ``default`` when absent; None, with a problem, when bad."""
+    ) -> T:
+        """``parse(raw[name])``, ``default`` when absent; None (see :meth:`value`), with
+        a problem, when bad."""
         if name not in raw:
             return default
         try:
             return parse(raw[name])
         except (ValueError, TypeError) as error:
             self.fail(key, str(error))
-            return None
+            return cast(T, None)
 
     def check(self) -> None:
         """Raise every problem found so far, if any."""

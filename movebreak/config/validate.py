@@ -24,6 +24,7 @@ from movebreak.config.reader import (
     show,
     text,
 )
+from movebreak.core.calendar_settings import CalendarSettings
 from movebreak.core.config import (
     WEEKDAYS,
     AwaySettings,
@@ -77,10 +78,8 @@ def _names(value: object) -> frozenset[str]:
     return frozenset(value)
 
 
-def _morning_at(value: object) -> time | None:
-    """A time of day, or "first-activity" (None) for the first moment at the computer."""
-    if value == "first-activity":
-        return None
+def _morning_at(value: object) -> time:
+    """A time of day (``"first-activity"``, the other choice, is read before this)."""
     if not isinstance(value, str) or ":" not in value:
         raise ValueError(f'expected a time such as "09:00" or "first-activity", got {show(value)}')
     return _clock(value)
@@ -239,7 +238,7 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
     for name, allowed in SECTION_KEYS.items():
         r.known(t[name], f"{name}.", allowed)
 
-    def get(section: str, name: str, parse: Callable[[Any], T]) -> T | None:
+    def get(section: str, name: str, parse: Callable[[Any], T]) -> T:
         return r.value(t[section], name, f"{section}.{name}", parse)
 
     routines_raw = r.table(raw, "routines")
@@ -256,10 +255,11 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
         get("reset", "every", duration),
         get("reset", "routine", text),
     )
-    at = get("morning", "at", _morning_at)
-    first_activity = at is None and t["morning"].get("at") == "first-activity"
-    if first_activity:
+    first_activity = t["morning"].get("at") == "first-activity"
+    if first_activity:  # the first moment at the computer from this time on
         at = get("morning", "first_activity_after", _clock)
+    else:
+        at = get("morning", "at", _morning_at)
     morning = MorningRule(
         get("morning", "enabled", boolean),
         at,
@@ -295,11 +295,11 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
         get("guide", "window", boolean),
         get("guide", "step_notifications", _names),
     )
+    calendar: CalendarSettings | None = None  # None only with a problem
     try:
         calendar = parse_calendar_settings(r.table(raw, "calendar"), base_dir or Path.cwd())
     except ConfigError as error:
         r.problems.extend(error.problems)
-        calendar = None
     sound = SoundSettings(
         get("sound", "enabled", boolean),
         get("sound", "volume", volume),
@@ -307,6 +307,7 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
          for cue in Cue},
     )
     r.check()  # so no value below is a None left by a problem
+    assert calendar is not None  # parsed, or check() raised its problems
     return Config(
         timezone,
         work,

@@ -19,7 +19,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from movebreak.core import agenda, timetable
-from movebreak.core.engine import Engine, Event, Outcome, Result, minutes_text
+from movebreak.core.engine import Engine
+from movebreak.core.events import Event, Outcome, Result, minutes_text
 from movebreak.core.state import Prompt, Source, TimetableState
 
 WAKE_SETTLE = timedelta(seconds=60)

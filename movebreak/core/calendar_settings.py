@@ -17,7 +17,7 @@ from movebreak.core.meeting_facts import ClassifierConfig, KindRule, MeetingKind
 from movebreak.core.redact import redact_url
 
 DEFAULT_REFRESH = timedelta(minutes=15)
-DEFAULT_AUDIO_REMINDER = timedelta(minutes=20)
+DEFAULT_AUDIO_REMINDER: timedelta | None = timedelta(minutes=20)
 DEFAULT_TIMEOUT = timedelta(seconds=15)
 DEFAULT_MAX_FEED_BYTES = 20 * 1024 * 1024
 DEFAULT_RULE_FIELDS = ("summary", "location", "categories")  # what a rule reads

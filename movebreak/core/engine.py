@@ -191,17 +191,18 @@ class Engine(UserActions):
     def advance(self, state: TimetableState, now: datetime) -> Result:
         """Bring the state up to ``now``: finish routines, end pauses, deliver what is due."""
         events: list[Event] = []
-        if state.checked_until is None:  # first run: look back only as far as a prompt may be late
+        checked = state.checked_until
+        if checked is None:  # first run: look back only as far as a prompt may be late
             state = replace(
                 state,
                 checked_until=now - MORNING_GRACE,
                 reset_anchor=now,
                 morning_handled=self._morning_gone(now, now - MORNING_GRACE),
             )
-        elif now - state.checked_until > LONG_GAP:  # days asleep, or a clock set years ahead
+        elif now - checked > LONG_GAP:  # days asleep, or a clock set years ahead
             state = self.start_up(state, now)  # no pile of "missed" rows: a fresh start
-        elif now < state.checked_until:  # the clock went back: do not wait for the old future
-            anchor = min(filter(None, (state.reset_anchor, now)))
+        elif now < checked:  # the clock went back: do not wait for the old future
+            anchor = now if state.reset_anchor is None else min(state.reset_anchor, now)
             state = replace(state, checked_until=now, reset_anchor=anchor)
         if state.running is not None:
             # Nothing interrupts a routine in progress; what falls due meanwhile is looked
@@ -338,9 +339,9 @@ class Engine(UserActions):
         if self._may_be_hidden(best) and state.snoozed is None:
             # Answering it (start, done, skip, snooze) uses this up; otherwise it comes
             # once more, and then the history has the first one as "not answered".
-            again = Prompt(now + self.config.prompts.snooze, best.routine, Source.SNOOZE,
-                           UNSEEN_AGAIN, rotation, best.until)
-            state = replace(state, snoozed=again)
+            once_more = Prompt(now + self.config.prompts.snooze, best.routine, Source.SNOOZE,
+                               UNSEEN_AGAIN, rotation, best.until)
+            state = replace(state, snoozed=once_more)
         return state, events
 
     def _may_be_hidden(self, prompt: Prompt) -> bool:

@@ -47,6 +47,14 @@ def _clean_url(raw: str) -> str:
     return url
 
 
+def _first(query: dict[str, list[str]], *keys: str) -> str | None:
+    """The first value of the first of ``keys`` the query has."""
+    for key in keys:
+        if query.get(key):
+            return query[key][0]
+    return None
+
+
 def unwrap_url(url: str) -> str:
     """Undo link wrappers (Outlook SafeLinks, Proofpoint, Google redirects) to get the real URL.
 
@@ -64,15 +72,15 @@ def unwrap_url(url: str) -> str:
         if _SAFELINKS_HOST.search(host) or (
             host == "statics.teams.cdn.office.net" and "safelinks" in parts.path
         ):
-            inner = (query.get("url") or [None])[0]
+            inner = _first(query, "url")
         elif host == "urldefense.proofpoint.com":
-            raw = (query.get("u") or [None])[0]
+            raw = _first(query, "u")
             if raw:
                 inner = unquote(raw.replace("-", "%").replace("_", "/"))
         elif host == "urldefense.com" and parts.path.startswith("/v3/__"):
             inner = url.split("/v3/__", 1)[1].split("__;", 1)[0]
         elif host in {"www.google.com", "google.com"} and parts.path == "/url":
-            inner = (query.get("q") or query.get("url") or [None])[0]
+            inner = _first(query, "q", "url")
         if not inner or not re.match(r"(?i)[a-z][a-z0-9+.-]*:", inner):
             return url
         url = inner
@@ -206,7 +214,7 @@ def service_of(link: str) -> tuple[str, MeetingKind] | None:
         path = f"{path}#{parts.fragment}"
     if _DIAL_IN_PAGE.search(host.split(".")[0]) or _DIAL_IN_PAGE.search(path):
         return ("dial-in numbers page", MeetingKind.AUDIO)
-    for link, name, kind in _LINKS:
-        if link.host.search(host) and (link.path is None or link.path.search(path)):
+    for shape, name, kind in _LINKS:
+        if shape.host.search(host) and (shape.path is None or shape.path.search(path)):
             return (name, kind)
     return None
