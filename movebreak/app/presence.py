@@ -13,10 +13,12 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from movebreak.app.clock import Clock
 from movebreak.core.presence import Look, PresenceEvent, Tracker, observe
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 IdleReader = Callable[[], float | None]
@@ -101,7 +103,7 @@ class PresenceWatch:
         threading.Thread(target=wait, name="presence-wait", daemon=True).start()
 
 
-def _safely(read: Callable[[], object]) -> object:
+def _safely(read: Callable[[], T]) -> T | None:
     """A reading, or None when the source fails (a desktop service went away)."""
     try:
         return read()

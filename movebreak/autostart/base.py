@@ -48,11 +48,18 @@ class EntryState(Enum):
 class AutostartBackend(Protocol):
     """One platform's way of starting a program at login."""
 
-    name: str
-    location: str
-    """Where the entry lives, for messages (a path, or a registry key and value name)."""
-    system_switch: str
-    """Where the platform's own on/off switch is, for the DISABLED_BY_SYSTEM message."""
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def location(self) -> str:
+        """Where the entry lives, for messages (a path, or a registry key and value name)."""
+        ...
+
+    @property
+    def system_switch(self) -> str:
+        """Where the platform's own on/off switch is, for the DISABLED_BY_SYSTEM message."""
+        ...
 
     def entry(self) -> EntryState: ...
 

@@ -80,8 +80,8 @@ def _parse_dt(value: str) -> datetime | None:
     if not match:
         return None
     try:
-        parts = [int(p) if p else 0 for p in match.groups()]
-        return datetime(*parts[:6])
+        year, month, day, hour, minute, second = (int(p) if p else 0 for p in match.groups()[:6])
+        return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
 

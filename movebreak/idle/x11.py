@@ -66,17 +66,19 @@ class X11IdleSource:
             raise IdleUnavailable(f"the X server has no {EXTENSION} extension (XWayland?)")
 
     def idle_seconds(self) -> float:
-        connection = self._connection
+        connection, info = self._connection, self._info
+        if info is None:
+            raise IdleUnavailable("the X11 idle source is not open")
         with connection.lock:
             try:
                 answered = self._xss.XScreenSaverQueryInfo(
-                    connection.display, connection.root, self._info)
+                    connection.display, connection.root, info)
                 error = connection.take_error()
             except XUnavailable as lost:
                 raise IdleUnavailable(f"X server query failed: {lost}") from lost
             if not answered or error is not None:
                 raise IdleUnavailable("the X server did not answer XScreenSaverQueryInfo")
-            return int(self._info.contents.idle) / 1000.0
+            return int(info.contents.idle) / 1000.0
 
     def wait_for_activity(self, timeout: float) -> bool:
         """Block until raw input arrives (True) or ``timeout`` seconds pass (False)."""

@@ -205,7 +205,8 @@ class Connection:
     def _display_event(self, opcode: int, payload: bytes) -> None:
         if opcode == 0:  # error(object, code, message): the connection is dead now
             object_id, code, message = wire.decode_args("ous", payload)
-            self._fail(f"protocol error {code} on object {object_id}: {message}")
+            text = message.decode(errors="replace") if isinstance(message, bytes) else message
+            self._fail(f"protocol error {code!r} on object {object_id!r}: {text}")
         elif opcode == 1:  # delete_id(id): the id may be reused; we never reuse ids
             pass
 

@@ -37,6 +37,7 @@ from ctypes import (
 )
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 # Protocol constants (X.h, XI2.h).
 SUCCESS = 0
@@ -133,7 +134,8 @@ def _load(library: _Library) -> ctypes.CDLL:
     raise LibraryMissing(f"{library.soname} is not installed (Debian package {library.package})")
 
 
-def _declare(function: ctypes._CFuncPtr, result: type | None, *arguments: type) -> None:
+def _declare(function: Any, result: type | None, *arguments: type) -> None:
+    """Give a foreign function its C types (``function`` is a ctypes function pointer)."""
     function.restype = result
     function.argtypes = arguments
 
