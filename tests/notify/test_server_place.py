@@ -8,6 +8,7 @@ from pathlib import Path
 
 from movebreak.core.placement import Anchor
 from movebreak.notify.server_place import notification_anchor
+from tests.idle.dbus_fakes import wait_for
 
 
 def test_a_dunst_started_with_its_own_config_is_read_there(tmp_path: Path) -> None:
@@ -17,6 +18,9 @@ def test_a_dunst_started_with_its_own_config_is_read_there(tmp_path: Path) -> No
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)",
                               "-config", str(rc)])
     try:
+        # a just-started process shows an empty command line for a moment; a server has
+        # long been running when the app asks
+        wait_for(lambda: b"-config" in Path(f"/proc/{child.pid}/cmdline").read_bytes())
         assert notification_anchor("dunst", child.pid, {"HOME": str(tmp_path)}) \
             is Anchor.BOTTOM_LEFT
     finally:
