@@ -278,14 +278,16 @@ class TimerWindow:
                 self.root.destroy()
                 return
             if message.get("kind") == "place":
-                self.use_placement(message)
-                self.reveal()
+                self.use_placement(message)  # mapped with the first step, at its size
                 continue
-            self.reveal()  # a show (or end) without a place: the default corner
             if message.get("kind") == "end":
+                self.reveal()
                 self.end(message.get("text", "Done"))
                 return
+            # Content first, then map: a window that grows after it is mapped is moved
+            # again by some window managers (sway centres a floating window that resizes).
             self.show(message)
+            self.reveal()  # without a place message: the default corner
         self.tick_clock()
         self.root.after(FRAME_MS, self.frame)
 

@@ -126,9 +126,9 @@ class DBusNotifier:
                                               daemon=True)
             self._consumer.start()
         log.info(
-            "notifications over D-Bus (%s); server capabilities: %s",
-            self.server_name or "unknown server",
+            "notifications over D-Bus; server capabilities: %s (server: %s)",
             ", ".join(sorted(self.capabilities)) or "none",
+            self.server_name or "unknown",
         )
         return True
 

@@ -42,6 +42,13 @@ TK_WINDOW = ("import sys, tkinter as tk; r = tk.Tk(); r.title(sys.argv[1]); "
              "r.createfilehandler(sys.stdin, tk.READABLE, lambda *a: r.destroy()); r.mainloop()")
 
 
+TEXT = (0xF9, 0xFA, 0xFB)  # the timer window's text
+
+
+def bounds(rect: dict) -> tuple[int, int, int, int]:
+    return (rect["x"], rect["y"], rect["x"] + rect["width"], rect["y"] + rect["height"])
+
+
 def start(launch: Launch, sway: SwayDesktop, text: str, name: str = "app"
           ) -> tuple[AppHandle, str]:
     """Start movebreak (choosing its own tray backend); wait for its tray item and menu."""
@@ -131,12 +138,16 @@ def test_icon_in_waybar_and_the_menu_starts_a_reset(
     assert abs(rect["x"] - 16) <= 8, rect
     assert rect["y"] < 120, rect  # below waybar (30 px) and its own title bar, 48 px down
 
-    def painted() -> Image.Image | None:
-        shot = sway.screenshot()
-        box = (rect["x"], rect["y"], rect["x"] + rect["width"], rect["y"] + rect["height"])
-        return shot if colour_share(shot.crop(box), WINDOW_BG, 6) > 0.5 else None
+    def painted() -> Image.Image | None:  # its background, and the step's text on it
+        nonlocal timer
+        timer = next((w for w in sway.windows() if w.get("name") == "movebreak"), timer)
+        shot, box = sway.screenshot(), bounds(timer["rect"])
+        text = colour_share(shot.crop(box), TEXT, 30)
+        return shot if colour_share(shot.crop(box), WINDOW_BG, 6) > 0.5 and text > 0.01 else None
 
+    # The window grows to fit the step's picture once it has its content: measure after.
     wait_until(painted, 8, "the timer window painted").save(artifacts / "timer-window.png")
+    rect = timer["rect"]
     icon_shows(sway, Status.RUNNING, artifacts, "running")
 
     content = timer["window_rect"]  # the Tk window inside sway's border and title bar
