@@ -29,7 +29,7 @@ from movebreak.config.loader import builtin_text, default_config
 from movebreak.config.model import Config
 from movebreak.core.commands import Command, OpenConfig, Quit, Reply, Status, ToggleLogin
 from movebreak.core.engine import Engine
-from movebreak.core.menu import MenuChoices
+from movebreak.core.menu import menu_choices
 from movebreak.guide.display import NoDisplay, SessionDisplay, WindowProcess
 from movebreak.guide.messages import place_message
 from movebreak.notify.base import FallbackNotifier, LogNotifier, NoticeKind
@@ -137,7 +137,7 @@ class App:
         if self.live_calls is not None:
             self.live_calls.enable(config.quiet.live_calls)
         if self._tray is not None:
-            self._tray.set_choices(self._menu_choices())
+            self._tray.set_choices(menu_choices(self.controller.config))
 
     def _wake(self) -> None:
         """The timetable's moment: look whether the user is here first, then act."""
@@ -234,16 +234,6 @@ class App:
     def _config_failed(self, error: ConfigError) -> None:
         self.controller.config_failed(error.problems)
 
-    def _menu_choices(self) -> MenuChoices:
-        config = self.controller.config
-        return MenuChoices(
-            config.reset.routine,
-            config.routine(config.reset.routine).title,
-            config.morning.routine,
-            config.routine(config.morning.routine).title,
-            config.prompts.snooze_choices,
-        )
-
     def _window_placement(self) -> dict[str, Any]:
         """Where the timer window opens: clear of the notifications, or where the user
         put it last (the window reads and writes ``window_file``)."""
@@ -291,7 +281,8 @@ class App:
         """Load the config, fill in the tray's menu, then start the timer and watchers."""
         self.reloader.load()
         if tray is not None:
-            tray.attach(self, self.controller.view, self._menu_choices(), self.login_enabled)
+            choices = menu_choices(self.controller.config)
+            tray.attach(self, self.controller.view, choices, self.login_enabled)
             self._tray = tray
             self.controller.on_view(tray.show)
         self._ready()

@@ -27,6 +27,7 @@ from movebreak.core.commands import (
 from movebreak.core.state import Status
 
 if TYPE_CHECKING:
+    from movebreak.core.config import Config
     from movebreak.core.view import TrayView
 
 STARTING = "movebreak is starting…"
@@ -65,6 +66,13 @@ class MenuChoices:
     morning: str
     morning_title: str
     snooze: tuple[timedelta, ...]
+
+
+def menu_choices(config: Config) -> MenuChoices:
+    """What ``config`` puts in the menu."""
+    reset, morning = config.reset.routine, config.morning.routine
+    return MenuChoices(reset, config.routine(reset).title, morning,
+                       config.routine(morning).title, config.prompts.snooze_choices)
 
 
 def spoken(length: timedelta) -> str:

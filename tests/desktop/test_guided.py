@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 from harness import MOVEBREAK, colour_share, wait_until
-from test_app import QUIET, config, open_menu, start
+from test_app import QUIET, START_RESET, config, open_menu, start
 
 import movebreak
 
 pytestmark = pytest.mark.desktop
 
 WINDOW_BG = (0x1F, 0x29, 0x37)
-START_RESET = ("Down",)
 
 
 def today(app) -> dict:

@@ -9,7 +9,7 @@ import pytest
 from movebreak.app.controller import Controller
 from movebreak.config.errors import Problem
 from movebreak.config.loader import config_from_text, default_config
-from movebreak.core.commands import Done, Next, Pause, Resume, Skip, Snooze, Start
+from movebreak.core.commands import Done, Hold, Next, Pause, Resume, Skip, Snooze, Start
 from movebreak.core.engine import Engine, Outcome
 from movebreak.core.state import Status, TimetableState
 from movebreak.guide.pictures import picture_path
@@ -137,6 +137,33 @@ def test_pausing_the_app_ends_the_routine_quietly(rig):
     assert controller.guided is None
     paused = [e for e in events if e.outcome is Outcome.PAUSED and e.routine == "reset"]
     assert paused and paused[0].session is not None
+
+
+def test_a_routines_buttons_step_through_it_and_mean_nothing_once_it_is_over(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    controller.handle(Next())  # no routine runs: a step button does nothing
+    assert events == [] and controller.guided is None
+    controller.handle(Start("reset"))
+    assert controller.guided is not None
+    controller.handle(Hold(), in_routine=True)
+    assert controller.view.headline.endswith("(paused)")
+    for _ in range(10):  # each step (and side) in turn, past the last one
+        if controller.guided is None:
+            break
+        controller.handle(Next(), in_routine=True)
+    assert [e.outcome for e in events][-1] is Outcome.COMPLETED
+    before = list(events)
+    controller.handle(Skip(), in_routine=True)  # a late press in a closing window
+    assert events == before and controller.view.status is Status.WAITING
+
+
+def test_start_during_a_routine_skips_it_first(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    controller.handle(Start("reset"))
+    controller.handle(Start("morning"))
+    outcomes = [(e.outcome, e.routine) for e in events]
+    assert outcomes[-2:] == [(Outcome.SKIPPED, "reset"), (Outcome.STARTED, "morning")]
+    assert controller.guided is not None and controller.guided.routine_id == "morning"
 
 
 def test_state_is_saved_and_survives_a_restart(rig):
