@@ -6,21 +6,18 @@ from datetime import timedelta
 
 from movebreak.config.errors import Problem
 from movebreak.config.model import Config
+from movebreak.core.commands import Command, Skip, Snooze, Start
 from movebreak.core.durations import speak_seconds
 from movebreak.core.engine import Event, Outcome
 from movebreak.core.routines import notification_body, notification_title
 from movebreak.core.state import Source
-from movebreak.notify.base import Notice, NoticeAction, NoticeKind
+from movebreak.notify.base import Notice, NoticeKind
 
 
-def prompt_actions(config: Config) -> tuple[tuple[NoticeAction, str], ...]:
+def prompt_actions(config: Config) -> tuple[tuple[Command, str], ...]:
     """Start / Snooze N / Skip: the snooze button says what [prompts] snooze is."""
     snooze = speak_seconds(config.prompts.snooze.total_seconds())
-    return (
-        (NoticeAction.START, "Start"),
-        (NoticeAction.SNOOZE, f"Snooze {snooze}"),
-        (NoticeAction.SKIP, "Skip"),
-    )
+    return ((Start(), "Start"), (Snooze(), f"Snooze {snooze}"), (Skip(), "Skip"))
 
 
 def notice_for(event: Event, config: Config) -> Notice | None:

@@ -33,8 +33,9 @@ import tkinter as tk
 from pathlib import Path
 from typing import Any
 
+from movebreak.core.commands import Command, Hold, Next, Skip
 from movebreak.core.placement import Anchor, Rect, place_window
-from movebreak.guide.messages import WindowAction, clock_text
+from movebreak.guide.messages import BUTTONS, action_message, clock_text
 from movebreak.storage.atomic import write_atomic
 
 WIDTH, HEIGHT = 400, 300
@@ -93,24 +94,11 @@ class TimerWindow:
         self.footer.pack(fill="x", padx=12)
         bar = tk.Frame(root, bg=BG)
         bar.pack(side="bottom", fill="x", padx=8, pady=8)
-        self.buttons: dict[WindowAction, tk.Button] = {}
-        for action, text in (
-            (WindowAction.PAUSE, "Pause"),
-            (WindowAction.NEXT, "Next"),
-            (WindowAction.SNOOZE, "Snooze"),
-            (WindowAction.SKIP, "Skip"),
-            (WindowAction.DONE, "Done"),
-        ):
+        self.buttons: dict[Command, tk.Button] = {}
+        for action, text, keys in BUTTONS:
             button = tk.Button(bar, text=text, width=5, command=lambda a=action: self.send(a))
             button.pack(side="left", expand=True, fill="x", padx=1)
             self.buttons[action] = button
-        for keys, action in (
-            (("<space>",), WindowAction.PAUSE),
-            (("n", "<Right>"), WindowAction.NEXT),
-            (("s",), WindowAction.SNOOZE),
-            (("k",), WindowAction.SKIP),
-            (("d", "<Return>"), WindowAction.DONE),
-        ):
             for key in keys:
                 root.bind(key, lambda _e, a=action: self.shortcut(a))
         root.bind("<Map>", self._mapped, add="+")
@@ -119,10 +107,10 @@ class TimerWindow:
         root.bind("<ButtonPress>", self._arm, add="+")
         root.bind("<FocusIn>", self._focused, add="+")
         root.bind("<Configure>", self._configured, add="+")
-        root.protocol("WM_DELETE_WINDOW", lambda: self.send(WindowAction.SKIP))
+        root.protocol("WM_DELETE_WINDOW", lambda: self.send(Skip()))
         root.after(1, self.frame)  # a timer, not an idle callback: ``reveal`` needs idle tasks
 
-    def shortcut(self, action: WindowAction) -> None:
+    def shortcut(self, action: Command) -> None:
         if self.armed:
             self.send(action)
 
@@ -137,8 +125,8 @@ class TimerWindow:
         if self.mapped_at is not None and time.monotonic() - self.mapped_at > DELIBERATE_FOCUS_S:
             self._arm()
 
-    def send(self, action: WindowAction) -> None:
-        print(json.dumps({"action": action.value}), flush=True)
+    def send(self, action: Command) -> None:
+        print(json.dumps(action_message(action)), flush=True)
 
     def show(self, message: dict[str, Any]) -> None:
         self.routine.config(text=message.get("routine", "").upper())
@@ -154,9 +142,9 @@ class TimerWindow:
         self.footer.config(
             text=message.get("position", "") + ("  ·  paused" if self.paused else "")
         )
-        self.buttons[WindowAction.PAUSE].config(text="Resume" if self.paused else "Pause")
+        self.buttons[Hold()].config(text="Resume" if self.paused else "Pause")
         last, reps = bool(message.get("last")), bool(message.get("reps"))
-        self.buttons[WindowAction.NEXT].config(text="Finish" if last else "Next")
+        self.buttons[Next()].config(text="Finish" if last else "Next")
         self.clock.config(fg=CUE if reps and self.remaining <= 0 else FG)
         self.tick_clock()
 

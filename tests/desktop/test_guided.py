@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 from harness import MOVEBREAK, timer_window, wait_until
-from test_app import QUIET, config, open_menu, start
+from test_app import QUIET, START_RESET, config, open_menu, start
 
 import movebreak
 
 pytestmark = pytest.mark.desktop
 
-START_RESET = ("Down",)
 
 
 def today(app) -> dict:
