@@ -26,7 +26,7 @@ class Act(Enum):
     AWAY = "away"  # the user leaves the desk (noticed after the natural break)
     BACK = "back"
     QUIET = "quiet"  # a presentation starts
-    LOUD = "loud"
+    QUIET_ENDED = "quiet_ended"
     PAUSE = "pause"  # for ``length``, or until tomorrow when it is None
     SLEEP = "sleep"  # the laptop sleeps until ``until``
     ANSWER = "answer"  # the user answers the prompt that is showing
@@ -106,7 +106,7 @@ class MonthPlan:
         if rng.random() < 0.1:
             talk = self.local(day, 14) + timedelta(minutes=rng.randrange(120))
             plan += [self.happening(talk, Act.QUIET),
-                     self.happening(talk + timedelta(minutes=30), Act.LOUD)]
+                     self.happening(talk + timedelta(minutes=30), Act.QUIET_ENDED)]
         if rng.random() < 0.2:
             at = self.local(day, 10) + timedelta(minutes=rng.randrange(6 * 60))
             plan.append(self.happening(at, Act.PAUSE, length=timedelta(hours=1)))

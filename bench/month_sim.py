@@ -23,9 +23,9 @@ from month_plan import Act, Answer, Happening, MonthPlan
 
 from movebreak.config.model import Config
 from movebreak.core import away, timetable
-from movebreak.core.engine import Engine, Event, Outcome, Result
+from movebreak.core.engine import Engine
+from movebreak.core.events import Event, Outcome, Result
 from movebreak.core.session import Session
-from movebreak.core.session_events import Outcome as SessionOutcome
 from movebreak.core.session_events import RepTimeUp, SessionEnded, SessionEvent
 from movebreak.core.state import Source, TimetableState
 from movebreak.storage.state_store import dumps
@@ -136,7 +136,7 @@ class Simulation:
             self._apply(lambda n: away.came_back(e, s, n), timer=False)
         elif h.act is Act.QUIET:
             self._apply(lambda _n: away.quiet_started(e, s, "a presentation"), timer=False)
-        elif h.act is Act.LOUD:
+        elif h.act is Act.QUIET_ENDED:
             self._apply(lambda n: away.quiet_ended(e, s, n), timer=False)
         elif h.act is Act.PAUSE:
             self._stop_session()
@@ -179,13 +179,13 @@ class Simulation:
                 self._apply(self._ending(event.result.outcome), timer=False)
                 return
 
-    def _ending(self, outcome: SessionOutcome) -> Operation:
+    def _ending(self, outcome: Outcome) -> Operation:
         """What the core does when a routine ends this way (as the controller's _finish)."""
         e, snooze = self.engine, self.config.prompts.snooze
-        operations: dict[SessionOutcome, Operation] = {
-            SessionOutcome.COMPLETED: lambda n: e.done(self.state, n),
-            SessionOutcome.SKIPPED: lambda n: e.skip(self.state, n),
-            SessionOutcome.SNOOZED: lambda n: e.snooze(self.state, n, snooze),
+        operations: dict[Outcome, Operation] = {
+            Outcome.COMPLETED: lambda n: e.done(self.state, n),
+            Outcome.SKIPPED: lambda n: e.skip(self.state, n),
+            Outcome.SNOOZED: lambda n: e.snooze(self.state, n, snooze),
         }
         return operations[outcome]
 

@@ -34,7 +34,7 @@ from month_sim import Simulation, WeekFigures
 from table import markdown
 
 from movebreak.config.loader import default_config
-from movebreak.core.engine import Outcome
+from movebreak.core.events import Outcome
 
 TZ = ZoneInfo("Europe/Berlin")
 FIRST_DAY = date(2026, 3, 2)  # a Monday; Europe/Berlin changes to summer time on the 29th

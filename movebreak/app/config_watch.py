@@ -66,7 +66,7 @@ class ConfigReloader:
 class ConfigWatcher:
     """Watches the config's folder and calls ``on_change`` after a quiet moment."""
 
-    def __init__(self, path: Path, on_change: Callable[[], None]) -> None:
+    def __init__(self, path: Path, on_change: Callable[[], object]) -> None:
         self.path = path
         self._on_change = on_change
         self._timer: threading.Timer | None = None

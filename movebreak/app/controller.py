@@ -35,9 +35,9 @@ from movebreak.core.commands import (
     Snooze,
     Start,
 )
-from movebreak.core.engine import Engine, Event, Outcome, Result
+from movebreak.core.engine import Engine
+from movebreak.core.events import Event, Outcome, Result
 from movebreak.core.presence import SLEEP_SLACK, PresenceEvent, PresenceKind, clock_jump
-from movebreak.core.session_events import Outcome as SessionOutcome
 from movebreak.core.session_events import SessionResult
 from movebreak.core.state import TimetableState
 from movebreak.core.view import TrayView, tray_view
@@ -55,10 +55,10 @@ SHUTDOWN_WAIT = 5.0
 
 EventSink = Callable[[Event], None]
 # A guided routine's end, as the command the timetable hears.
-_REPORTED: dict[SessionOutcome, Command] = {
-    SessionOutcome.COMPLETED: Done(),
-    SessionOutcome.SKIPPED: Skip(),
-    SessionOutcome.SNOOZED: Snooze(),
+_REPORTED: dict[Outcome, Command] = {
+    Outcome.COMPLETED: Done(),
+    Outcome.SKIPPED: Skip(),
+    Outcome.SNOOZED: Snooze(),
 }
 
 
@@ -102,9 +102,6 @@ class Controller:
     def on_event(self, sink: EventSink) -> None:
         """Call ``sink`` with every core event (the log and the history subscribe)."""
         self._event_sinks.append(sink)
-
-    def set_display(self, display: SessionDisplay) -> None:
-        self._display = display
 
     @property
     def config(self) -> Config:
@@ -273,7 +270,7 @@ class Controller:
             PresenceKind.QUIET: lambda n: away.quiet_started(
                 self._engine, self._state, event.reason
             ),
-            PresenceKind.LOUD: lambda n: away.quiet_ended(self._engine, self._state, n),
+            PresenceKind.QUIET_ENDED: lambda n: away.quiet_ended(self._engine, self._state, n),
             # _apply has already carried the state across the step (see _follow_clock)
             PresenceKind.CLOCK_BACK: lambda n: self._engine.advance(self._state, n),
         }

@@ -17,10 +17,10 @@ from typing import Any
 from movebreak.config.model import Config
 from movebreak.core.commands import Command, Done, Hold, Next, Skip, Snooze
 from movebreak.core.cues import Countdown, Cue, cue_for
+from movebreak.core.outcome import Outcome
 from movebreak.core.routines import Routine
 from movebreak.core.session import Session
 from movebreak.core.session_events import (
-    Outcome,
     RepTimeUp,
     SessionEnded,
     SessionEvent,

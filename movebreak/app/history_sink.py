@@ -15,25 +15,24 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from movebreak.config.model import Config
-from movebreak.core.engine import Event, Outcome
-from movebreak.core.events import SKIPPED_AHEAD
+from movebreak.core.events import SKIPPED_AHEAD, Event, Outcome
 from movebreak.core.state import Source
 from movebreak.core.stats import today_line
 from movebreak.core.tally import DayTally
-from movebreak.history import EventKind, HistoryError, HistoryStore
+from movebreak.history import HistoryError, HistoryStore
 
 log = logging.getLogger(__name__)
 
 # Outcomes after which a prompt is still waiting for its answer.
-_OPEN = frozenset({EventKind.PROMPTED, EventKind.STARTED, EventKind.SNOOZED})
+_OPEN = frozenset({Outcome.PROMPTED, Outcome.STARTED, Outcome.SNOOZED})
 
 _KIND = {
-    Outcome.STARTED: EventKind.STARTED,
-    Outcome.COMPLETED: EventKind.COMPLETED,
-    Outcome.SNOOZED: EventKind.SNOOZED,
-    Outcome.SKIPPED: EventKind.SKIPPED,
-    Outcome.MISSED: EventKind.MISSED,
-    Outcome.PAUSED: EventKind.PAUSED,
+    Outcome.STARTED: Outcome.STARTED,
+    Outcome.COMPLETED: Outcome.COMPLETED,
+    Outcome.SNOOZED: Outcome.SNOOZED,
+    Outcome.SKIPPED: Outcome.SKIPPED,
+    Outcome.MISSED: Outcome.MISSED,
+    Outcome.PAUSED: Outcome.PAUSED,
 }
 
 
@@ -87,7 +86,7 @@ class HistoryRecorder:
             again = (self._snoozed.pop(routine, None) or self._open_ids.get(routine)
                      if event.source is Source.SNOOZE else None)
             if again is not None:
-                store.record(again, EventKind.PROMPTED, event.at)  # settles nothing: no tally
+                store.record(again, Outcome.PROMPTED, event.at)  # settles nothing: no tally
             self._open_ids[routine] = again or self._new_prompt(store, event)
             return
         if event.outcome not in _KIND:
@@ -106,7 +105,7 @@ class HistoryRecorder:
             Outcome.SNOOZED,
         ):
             store.record_result(pid, event.session)
-            kind = EventKind(event.session.outcome.value)  # the kind record_result writes
+            kind = Outcome(event.session.outcome.value)  # the kind record_result writes
         elif event.session is not None:
             kind = _KIND[event.outcome]
             store.record(
@@ -131,7 +130,7 @@ class HistoryRecorder:
 
     def _still_open(self, store: HistoryStore, routine: str, event: Event) -> int | None:
         """Today's prompt of ``routine`` with no outcome yet (the app restarted meanwhile)."""
-        last: dict[int, EventKind] = {}
+        last: dict[int, Outcome] = {}
         day = self._day_of(event.at)
         for row in store.events(since=day):
             if row.routine_id == routine:

@@ -8,7 +8,7 @@ from movebreak.config.errors import Problem
 from movebreak.config.model import Config
 from movebreak.core.commands import Command, Skip, Snooze, Start
 from movebreak.core.durations import speak_seconds
-from movebreak.core.engine import Event, Outcome
+from movebreak.core.events import Event, Outcome
 from movebreak.core.routines import notification_body, notification_title
 from movebreak.core.state import Source
 from movebreak.notify.base import Notice, NoticeKind

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from movebreak.core.config import SoundSettings
-from movebreak.core.engine import Event, Outcome
+from movebreak.core.events import Event, Outcome
 from movebreak.sound.detect import detect
 from movebreak.sound.player import CuePlayer
 

@@ -16,7 +16,9 @@ from movebreak.autostart.base import AutostartState, AutostartUnavailable
 from movebreak.autostart.service import Autostart, for_platform
 
 
-def add_autostart_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_autostart_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     """Add ``autostart`` to the app's subcommands and return its parser."""
     parser = subparsers.add_parser(
         "autostart",

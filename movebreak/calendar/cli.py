@@ -25,7 +25,9 @@ SettingsLoader = Callable[[], CalendarSettings]
 TITLE_LIMIT = 80
 
 
-def add_meetings_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_meetings_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     """Add ``meetings`` to the app's subcommands and return its parser."""
     parser = subparsers.add_parser(
         "meetings",

@@ -119,9 +119,10 @@ class CoreAudioReader:
     def _audio_get(self, obj: int, selector: str, buffer: Any, size: int) -> bool:
         io_size = ctypes.c_uint32(size)
         address = _Address(fourcc(selector), _GLOBAL, 0)
-        return self._audio.AudioObjectGetPropertyData(
+        status: int = self._audio.AudioObjectGetPropertyData(
             ctypes.c_uint32(obj), ctypes.byref(address), 0, None, ctypes.byref(io_size),
-            ctypes.byref(buffer)) == 0
+            ctypes.byref(buffer))
+        return status == 0
 
     def _cmio_size(self, obj: int, selector: str, scope: int = _GLOBAL) -> int:
         size = ctypes.c_uint32(0)
@@ -133,9 +134,10 @@ class CoreAudioReader:
     def _cmio_get(self, obj: int, selector: str, buffer: Any, size: int) -> bool:
         used = ctypes.c_uint32(0)
         address = _Address(fourcc(selector), _GLOBAL, 0)
-        return self._cmio.CMIOObjectGetPropertyData(
+        status: int = self._cmio.CMIOObjectGetPropertyData(
             ctypes.c_uint32(obj), ctypes.byref(address), 0, None, ctypes.c_uint32(size),
-            ctypes.byref(used), ctypes.byref(buffer)) == 0
+            ctypes.byref(used), ctypes.byref(buffer))
+        return status == 0
 
     def _ids(self, size_of: Any, get: Any) -> list[int]:
         count = size_of(_SYSTEM_OBJECT, "dev#") // 4

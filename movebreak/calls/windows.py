@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from movebreak.calls.base import CallsUnavailable, PollingSource
 from movebreak.core.calls import DeviceSnapshot, MicStream
@@ -78,7 +78,7 @@ class WinregReader:
     def __init__(self) -> None:
         import winreg  # type: ignore[import-not-found,unused-ignore]
 
-        self._winreg = winreg
+        self._winreg: Any = winreg  # winreg exists on Windows only
 
     def subkeys(self, path: str) -> list[str]:
         names: list[str] = []

@@ -30,7 +30,7 @@ class ExitCode(IntEnum):
     NOT_RUNNING = 3
 
 
-def add_control_parsers(subparsers: argparse._SubParsersAction) -> None:
+def add_control_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the control commands (each verb with help); each sets ``args.control`` to its verb."""
     for verb, kind in VERBS.items():
         if not (kind.remote and kind.help):

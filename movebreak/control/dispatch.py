@@ -32,7 +32,7 @@ class Answer:
     """The bytes to send back, and what to do once they are sent (``quit``)."""
 
     payload: bytes
-    after: Callable[[], None] | None = None
+    after: Callable[[], object] | None = None  # what it returns is not used
 
 
 def refusal(code: ErrorCode, message: str) -> bytes:

@@ -7,8 +7,12 @@ any platform: nothing here runs until a Windows app binds its pipe.
 from __future__ import annotations
 
 import ctypes
+import sys
 from ctypes import wintypes
 from typing import Any
+
+if sys.platform != "win32":  # also tells the type checker to read on only for Windows
+    raise ImportError("movebreak.control.windows_api runs on Windows only")
 
 _INVALID_HANDLE = wintypes.HANDLE(-1).value
 _PIPE_TIMEOUT_MS = 2000

@@ -27,6 +27,7 @@ import contextlib
 import logging
 import os
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -174,6 +175,9 @@ def _deadline(seconds: float) -> Iterator[None]:
     """Cancel this thread's blocking pipe call after ``seconds`` (a stuck peer)."""
     import ctypes
 
+    if sys.platform != "win32":
+        raise OSError("named pipes are a Windows feature")
+
     kernel32: Any = ctypes.WinDLL("kernel32", use_last_error=True)
     thread = kernel32.OpenThread(_THREAD_TERMINATE, False, threading.get_native_id())
     timer = threading.Timer(seconds, lambda: kernel32.CancelSynchronousIo(thread))
@@ -282,6 +286,8 @@ def pipe_send(payload: bytes, timeout: float, name: str | None = None) -> bytes:
     Raises NotRunning (no pipe), HeldByAnotherUser (the pipe's server is not us) or
     ControlError (busy, silent, garbage).
     """
+    if sys.platform != "win32":
+        raise NotRunning("named pipes are a Windows feature")
     import _winapi
 
     from movebreak.control import windows_api
@@ -293,9 +299,9 @@ def pipe_send(payload: bytes, timeout: float, name: str | None = None) -> bytes:
     except OSError as error:
         raise open_failure(getattr(error, "winerror", None) or ERROR_SEM_TIMEOUT,
                            timeout) from None
-    handle, error = windows_api.open_pipe(name, client_access(), client_flags())
+    handle, code = windows_api.open_pipe(name, client_access(), client_flags())
     if handle is None:
-        raise open_failure(error, timeout)
+        raise open_failure(code, timeout)
     try:
         refused = peer_refusal(windows_api.pipe_peer_sid(handle, server=True), own_sid, "server")
         if refused is not None:

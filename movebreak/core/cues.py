@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import Enum
 
+from movebreak.core.outcome import Outcome
 from movebreak.core.session_events import (
-    Outcome,
     Paused,
     PauseReason,
     SessionEnded,

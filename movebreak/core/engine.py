@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from movebreak.core import agenda, timetable
 from movebreak.core.agenda import Meeting
 from movebreak.core.config import Config
-from movebreak.core.events import (  # Event, Outcome, Result: also imported from here
+from movebreak.core.events import (
     MEETING_ROUTINE,
     Event,
     Outcome,
@@ -80,19 +80,20 @@ class Engine(UserActions):
         cfg = self.config
         candidates = []
         if state.snoozed is not None and hold is None:
-            candidates.append(replace(state.snoozed, at=self._free(state.snoozed.at)))
+            candidates.append(replace(state.snoozed, at=self._after_meetings(state.snoozed.at)))
         if (at := self._reset_at(anchor, start)) is not None:
             reason = f"every {minutes_text(cfg.reset.every)} of sitting"
             candidates.append(Prompt(at, cfg.reset.routine, Source.RESET, reason))
         morning = timetable.next_morning(cfg, self.tz, start, state.morning_handled, hold)
         if morning is not None and not self._moved_past_work(morning):
-            moved = self._free(morning)
+            moved = self._after_meetings(morning)
             reason = "morning routine" if moved == morning else "morning routine, after a meeting"
             candidates.append(Prompt(moved, cfg.morning.routine, Source.MORNING, reason))
         at = timetable.next_standing(cfg, self.tz, start)
         if at is not None and not self._moved_past_work(at):
             candidates.append(
-                Prompt(self._free(at), cfg.standing.routine, Source.STANDING, "standing block")
+                Prompt(self._after_meetings(at), cfg.standing.routine, Source.STANDING,
+                       "standing block")
             )
         # A call may be noticed a little after it began (a live call is reported once the
         # microphone was held a few seconds): look back, and remember what was offered.
@@ -109,10 +110,10 @@ class Engine(UserActions):
 
     def _moved_past_work(self, moment: datetime) -> bool:
         """A meeting pushes ``moment`` out of the working day: then it is dropped."""
-        moved = self._free(moment)
+        moved = self._after_meetings(moment)
         return moved != moment and not timetable.in_working_hours(self.config, self.tz, moved)
 
-    def _free(self, moment: datetime) -> datetime:
+    def _after_meetings(self, moment: datetime) -> datetime:
         """``moment``, or the end of the video / in-person meetings it falls into."""
         return agenda.after_busy(self.meetings, moment)
 
@@ -126,7 +127,7 @@ class Engine(UserActions):
             if call is not None:  # the call was the walking time: count again from its end
                 anchor, start = call.end, max(start, call.end)
                 continue
-            moved = self._free(at)
+            moved = self._after_meetings(at)
             if moved == at or timetable.in_working_hours(self.config, self.tz, moved):
                 return moved
             anchor, start = moved, moved  # the meeting ran past the working day
@@ -155,7 +156,7 @@ class Engine(UserActions):
         soonest = min(filter(None, moments), default=None)
         if soonest is not None and state.settle_until is not None:
             soonest = max(soonest, state.settle_until)
-        return max(soonest, self._free(now)) if soonest else None
+        return max(soonest, self._after_meetings(now)) if soonest else None
 
     def status(self, state: TimetableState, now: datetime) -> Status:
         """The tray state: running beats due beats paused beats meeting beats waiting."""
@@ -233,7 +234,7 @@ class Engine(UserActions):
         ``forgive_lateness`` delivers held prompts however late (the end of a
         presentation): they were held back, not missed.
         """
-        if self._free(now) > now:  # in a video or in-person meeting: what is due waits
+        if self._after_meetings(now) > now:  # in a video or in-person meeting: what is due waits
             return state, events
         due: list[Prompt] = []
         after = state.checked_until or now

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
 
+from movebreak.core.outcome import Outcome as Outcome  # re-exported: the events' outcome
 from movebreak.core.session_events import SessionResult
 from movebreak.core.state import Source, TimetableState
 
@@ -14,18 +14,6 @@ SKIPPED_AHEAD = "ahead"
 # The routine an audio-only call prompts (its words are data, like every routine's).
 MEETING_ROUTINE = "meeting-stand"
 
-
-class Outcome(Enum):
-    """What became of a prompt or routine; one history row each."""
-
-    PROMPTED = "prompted"
-    STARTED = "started"
-    COMPLETED = "completed"
-    SNOOZED = "snoozed"
-    SKIPPED = "skipped"
-    MISSED = "missed"
-    PAUSED = "paused"
-    RESUMED = "resumed"
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import Enum
 
-
-class EventKind(Enum):
-    """What became of a prompt. The values are stored in the database: never rename."""
-
-    PROMPTED = "prompted"
-    STARTED = "started"
-    PAUSED = "paused"
-    RESUMED = "resumed"
-    COMPLETED = "completed"
-    SNOOZED = "snoozed"
-    SKIPPED = "skipped"
-    MISSED = "missed"
+from movebreak.core.outcome import Outcome
 
 
 @dataclass(frozen=True)
@@ -32,7 +20,7 @@ class HistoryEvent:
 
     id: int
     prompt_id: int
-    kind: EventKind
+    kind: Outcome
     at: datetime
     local_date: date
     routine_id: str

@@ -33,7 +33,7 @@ class PresenceKind(Enum):
     SLEPT = "slept"  # the machine slept from ``since`` to ``at``
     CLOCK_BACK = "clock_back"  # the wall clock was set back from ``since`` to ``at``
     QUIET = "quiet"  # something asks for quiet (``reason``)
-    LOUD = "loud"  # the quiet is over
+    QUIET_ENDED = "quiet_ended"  # the quiet is over
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def observe(
             events.append(PresenceEvent(PresenceKind.BACK, look.wall - idle, away_since))
             away_since = None
     if look.quiet != tracker.quiet:
-        kind = PresenceKind.QUIET if look.quiet else PresenceKind.LOUD
+        kind = PresenceKind.QUIET if look.quiet else PresenceKind.QUIET_ENDED
         events.append(PresenceEvent(kind, look.wall, reason=look.quiet or ""))
     tracker = Tracker(look.wall, look.monotonic, away_since, look.quiet)
     if away_since is not None:

@@ -45,9 +45,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from movebreak.core.outcome import Outcome
 from movebreak.core.routines import Routine, Step
 from movebreak.core.session_events import (
-    Outcome,
     Paused,
     PauseReason,
     RepTimeUp,

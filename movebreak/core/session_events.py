@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from movebreak.core.outcome import Outcome
 from movebreak.core.routines import Step
 
 
@@ -22,13 +23,6 @@ class SessionState(Enum):
     PAUSED = "paused"
     ENDED = "ended"
 
-
-class Outcome(Enum):
-    """How a session ended; the history records one row of the same name."""
-
-    COMPLETED = "completed"
-    SKIPPED = "skipped"
-    SNOOZED = "snoozed"
 
 
 class StepKind(Enum):

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
-from movebreak.core.history import EventKind, HistoryEvent
+from movebreak.core.history import HistoryEvent
+from movebreak.core.outcome import Outcome
 
 MORNING_ROUTINE = "morning"
 WORKDAYS = frozenset(range(5))  # Monday to Friday, as date.weekday() numbers
@@ -44,14 +45,14 @@ class Fate(Enum):
 
 
 _FATE_OF_KIND = {
-    EventKind.COMPLETED: Fate.DONE,
-    EventKind.SNOOZED: Fate.SNOOZED,
-    EventKind.SKIPPED: Fate.SKIPPED,
-    EventKind.MISSED: Fate.MISSED,
+    Outcome.COMPLETED: Fate.DONE,
+    Outcome.SNOOZED: Fate.SNOOZED,
+    Outcome.SKIPPED: Fate.SKIPPED,
+    Outcome.MISSED: Fate.MISSED,
 }
 
 
-def fate_of(kind: EventKind) -> Fate | None:
+def fate_of(kind: Outcome) -> Fate | None:
     """The fate an event of ``kind`` settles its prompt on; None if it settles nothing."""
     return _FATE_OF_KIND.get(kind)
 

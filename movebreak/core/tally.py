@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from movebreak.core.history import EventKind, HistoryEvent
+from movebreak.core.history import HistoryEvent
+from movebreak.core.outcome import Outcome
 from movebreak.core.stats import (
     MORNING_ROUTINE,
     DayStats,
@@ -47,7 +48,7 @@ class DayTally:
         if day == self.day:
             self._prompts[prompt_id] = (routine_id, Fate.UNANSWERED)
 
-    def recorded(self, prompt_id: int, kind: EventKind) -> None:
+    def recorded(self, prompt_id: int, kind: Outcome) -> None:
         """A later event of a prompt: the settling kinds give it its (latest) fate."""
         fate = fate_of(kind)
         known = self._prompts.get(prompt_id)

@@ -7,10 +7,13 @@ because they answer a person, while ``engine`` answers the clock.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from movebreak.core import agenda, timetable
+from movebreak.core.agenda import Meeting
 from movebreak.core.commands import Command, Done, Pause, Resume, Skip, Snooze, Start
+from movebreak.core.config import Config
 from movebreak.core.events import (
     MEETING_ROUTINE,
     SKIPPED_AHEAD,
@@ -23,7 +26,22 @@ from movebreak.core.state import Prompt, Running, Source, TimetableState
 
 
 class UserActions:
-    """The user's operations; ``self`` is an ``Engine``."""
+    """The user's operations, mixed into ``Engine``: what they read of it is declared
+    here, so the type checker holds ``Engine`` to it."""
+
+    config: Config
+    tz: tzinfo
+    meetings: tuple[Meeting, ...]
+
+    if TYPE_CHECKING:  # defined by Engine
+
+        def next_prompt(self, state: TimetableState, after: datetime) -> Prompt | None: ...
+
+        def _morning_gone(self, now: datetime, before: datetime) -> date | None: ...
+
+        def _consume(
+            self, state: TimetableState, prompt: Prompt, moment: datetime
+        ) -> TimetableState: ...
 
     def apply(self, state: TimetableState, now: datetime, command: Command) -> Result:
         """What ``command`` does to the timetable (nothing, for the commands it has none)."""

@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 import tkinter as tk
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ class TimerWindow:
         self.position: tuple[int, int] | None = None  # where we last put it
         self.placed_at = 0.0
         self.saving: str | None = None  # the pending ``after`` that saves a drag
-        label = {"bg": BG, "fg": FG, "anchor": "w", "justify": "left"}
+        label: dict[str, Any] = {"bg": BG, "fg": FG, "anchor": "w", "justify": "left"}
         self.routine = tk.Label(root, font=("DejaVu Sans", 9), **{**label, "fg": MUTED})
         self.step = tk.Label(root, font=("DejaVu Sans", 14, "bold"), **label)
         self.dose = tk.Label(root, font=("DejaVu Sans", 10), **{**label, "fg": ACCENT})
@@ -96,11 +97,11 @@ class TimerWindow:
         bar.pack(side="bottom", fill="x", padx=8, pady=8)
         self.buttons: dict[Command, tk.Button] = {}
         for action, text, keys in BUTTONS:
-            button = tk.Button(bar, text=text, width=5, command=lambda a=action: self.send(a))
+            button = tk.Button(bar, text=text, width=5, command=partial(self.send, action))
             button.pack(side="left", expand=True, fill="x", padx=1)
             self.buttons[action] = button
             for key in keys:
-                root.bind(key, lambda _e, a=action: self.shortcut(a))
+                root.bind(key, partial(self._on_key, action))
         root.bind("<Map>", self._mapped, add="+")
         # Motion, not Enter: a window mapped under a still pointer gets an Enter too.
         root.bind("<Motion>", self._arm, add="+")
@@ -109,6 +110,9 @@ class TimerWindow:
         root.bind("<Configure>", self._configured, add="+")
         root.protocol("WM_DELETE_WINDOW", lambda: self.send(Skip()))
         root.after(1, self.frame)  # a timer, not an idle callback: ``reveal`` needs idle tasks
+
+    def _on_key(self, command: Command, _event: tk.Event[tk.Misc]) -> None:
+        self.shortcut(command)
 
     def shortcut(self, action: Command) -> None:
         if self.armed:

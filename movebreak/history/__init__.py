@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from movebreak.core.history import EventKind, HistoryEvent
+from movebreak.core.history import HistoryEvent
+from movebreak.core.outcome import Outcome
 
 if TYPE_CHECKING:
     from movebreak.history.store import HistoryError, HistoryStore
 
-__all__ = ["EventKind", "HistoryError", "HistoryEvent", "HistoryStore"]
+__all__ = ["HistoryError", "HistoryEvent", "HistoryStore", "Outcome"]
 
 
 def __getattr__(name: str) -> Any:

@@ -25,9 +25,10 @@ import threading
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from movebreak.core.history import EventKind, HistoryEvent
+from movebreak.core.history import HistoryEvent
+from movebreak.core.outcome import Outcome
 from movebreak.history.files import ensure_private_file, looks_like_sqlite, move_aside
 from movebreak.history.schema import APPLICATION_ID, LATEST, migrate, user_version
 
@@ -128,13 +129,13 @@ class HistoryStore:
                 (routine_id, steps_total, _utc_text(at), local.date().isoformat()),
             )
             prompt_id = int(cur.lastrowid or 0)
-            self._insert_event(conn, prompt_id, EventKind.PROMPTED, at, None, None)
+            self._insert_event(conn, prompt_id, Outcome.PROMPTED, at, None, None)
         return prompt_id
 
     def record(
         self,
         prompt_id: int,
-        kind: EventKind,
+        kind: Outcome,
         at: datetime,
         *,
         steps_done: int | None = None,
@@ -152,7 +153,7 @@ class HistoryStore:
         """Record how a guided session ended (completed, skipped or snoozed)."""
         return self.record(
             prompt_id,
-            EventKind(result.outcome.value),
+            Outcome(result.outcome.value),
             result.ended_at,
             steps_done=result.steps_done,
             active_seconds=result.active_seconds,
@@ -193,7 +194,7 @@ class HistoryStore:
         self,
         conn: sqlite3.Connection,
         prompt_id: int,
-        kind: EventKind,
+        kind: Outcome,
         at: datetime,
         steps_done: int | None,
         active_seconds: float | None,
@@ -331,10 +332,10 @@ def _utc_text(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _event_from_row(row: tuple) -> HistoryEvent | None:
+def _event_from_row(row: tuple[Any, ...]) -> HistoryEvent | None:
     event_id, prompt_id, kind, at, local_date, routine_id, total, done, active = row
     try:
-        parsed_kind = EventKind(kind)
+        parsed_kind = Outcome(kind)
     except ValueError:
         log.warning("history: skipping event %s of unknown kind %r", event_id, kind)
         return None

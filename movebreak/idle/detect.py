@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 SourceFactory = Callable[[Mapping[str, str]], IdleSource]
 
 
-class Session(Enum):
+class DisplayKind(Enum):
     """What kind of graphical session the environment describes."""
 
     X11 = "x11"
@@ -41,17 +41,17 @@ class Session(Enum):
     NONE = "none"
 
 
-def session_of(env: Mapping[str, str], platform: str = sys.platform) -> Session:
+def session_of(env: Mapping[str, str], platform: str = sys.platform) -> DisplayKind:
     """Wayland wins when both displays are set: then ``DISPLAY`` is XWayland's."""
     if platform == "win32":
-        return Session.WINDOWS
+        return DisplayKind.WINDOWS
     if platform == "darwin":
-        return Session.MACOS
+        return DisplayKind.MACOS
     if env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland":
-        return Session.WAYLAND
+        return DisplayKind.WAYLAND
     if env.get("DISPLAY"):
-        return Session.X11
-    return Session.NONE
+        return DisplayKind.X11
+    return DisplayKind.NONE
 
 
 def _x11(env: Mapping[str, str]) -> IdleSource:
@@ -90,14 +90,14 @@ def _macos(env: Mapping[str, str]) -> IdleSource:
     return MacIdleSource()
 
 
-CANDIDATES: dict[Session, tuple[tuple[str, SourceFactory], ...]] = {
-    Session.X11: (("x11", _x11), ("gnome-mutter", _mutter),
+CANDIDATES: dict[DisplayKind, tuple[tuple[str, SourceFactory], ...]] = {
+    DisplayKind.X11: (("x11", _x11), ("gnome-mutter", _mutter),
                   ("freedesktop-screensaver", _freedesktop)),
-    Session.WAYLAND: (("gnome-mutter", _mutter), ("wayland-idle", _wayland),
+    DisplayKind.WAYLAND: (("gnome-mutter", _mutter), ("wayland-idle", _wayland),
                       ("freedesktop-screensaver", _freedesktop)),
-    Session.WINDOWS: (("windows", _windows),),
-    Session.MACOS: (("macos", _macos),),
-    Session.NONE: (),
+    DisplayKind.WINDOWS: (("windows", _windows),),
+    DisplayKind.MACOS: (("macos", _macos),),
+    DisplayKind.NONE: (),
 }
 
 

@@ -46,7 +46,7 @@ class WinsoundOutput:
     def __init__(self, winsound: Any = None, cache: Path | None = None) -> None:
         if winsound is None:
             try:
-                import winsound  # type: ignore[import-not-found,no-redef]
+                import winsound  # type: ignore[import-not-found,no-redef,unused-ignore]  # Windows only
             except ImportError as error:
                 raise SoundUnavailable(f"winsound: {error}") from None
         self._winsound = winsound

@@ -39,7 +39,9 @@ CSV_FIELDS = (
 )
 
 
-def add_stats_parser(subparsers: Any) -> argparse.ArgumentParser:
+def add_stats_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     """Add the ``stats`` sub-command to ``subparsers`` (from ``add_subparsers()``)."""
     parser = subparsers.add_parser(
         "stats",

@@ -222,7 +222,7 @@ class TrayIcon:
 
         old = self._old_icon_files
 
-        @mainloop
+        @mainloop  # type: ignore[untyped-decorator]  # pystray's private helper is untyped
         def update_icon(this: Any) -> None:
             now = time.monotonic()
             if this._icon_path:

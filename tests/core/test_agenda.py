@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from movebreak.config.loader import default_config
 from movebreak.core import agenda
 from movebreak.core.agenda import Meeting
-from movebreak.core.engine import Engine, Outcome
+from movebreak.core.engine import Engine
+from movebreak.core.events import Outcome
 from movebreak.core.meetings import MeetingKind
 from movebreak.core.state import Source, Status, TimetableState
 from tests.conftest import BERLIN, at

@@ -9,7 +9,8 @@ from itertools import pairwise
 from movebreak.config.loader import config_from_text, default_config
 from movebreak.core import away
 from movebreak.core.agenda import Meeting
-from movebreak.core.engine import Engine, Outcome
+from movebreak.core.engine import Engine
+from movebreak.core.events import Outcome
 from movebreak.core.meetings import MeetingKind
 from movebreak.core.state import Source, TimetableState
 from tests.conftest import BERLIN, at

@@ -8,7 +8,8 @@ from itertools import pairwise
 import pytest
 
 from movebreak.config.loader import config_from_text, default_config
-from movebreak.core.engine import Engine, Outcome
+from movebreak.core.engine import Engine
+from movebreak.core.events import Outcome
 from movebreak.core.state import Source, Status, TimetableState
 from tests.conftest import BERLIN, at
 

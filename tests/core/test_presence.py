@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from movebreak.config.loader import config_from_text, default_config
 from movebreak.core import away
-from movebreak.core.engine import Engine, Outcome
+from movebreak.core.engine import Engine
+from movebreak.core.events import Outcome
 from movebreak.core.presence import Look, PresenceKind, Tracker, observe
 from movebreak.core.state import Source, Status, TimetableState
 from tests.conftest import BERLIN, at
@@ -67,7 +68,7 @@ def test_quiet_starts_and_ends():
     )
     assert kinds(events) == [PresenceKind.QUIET] and events[0].reason == "fullscreen"
     tracker, events, _ = observe(tracker, Look(at("2026-11-30 10:30"), 1801.0, 1.0), BREAK)
-    assert kinds(events) == [PresenceKind.LOUD]
+    assert kinds(events) == [PresenceKind.QUIET_ENDED]
 
 
 def test_no_idle_source_still_detects_sleep_and_looks_rarely():

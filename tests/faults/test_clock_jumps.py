@@ -29,7 +29,8 @@ from movebreak.app.presence import PresenceWatch
 from movebreak.config.loader import config_from_text, default_config
 from movebreak.core import away
 from movebreak.core.commands import Done, Skip, Snooze, Start
-from movebreak.core.engine import Engine, Event, Outcome
+from movebreak.core.engine import Engine
+from movebreak.core.events import Event, Outcome
 from movebreak.core.state import TimetableState
 from tests.conftest import BERLIN, at
 from tests.shell.doubles import ManualClock, ManualTimer, RecordingNotifier

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from movebreak.config.loader import default_config
 from movebreak.core.agenda import Meeting
-from movebreak.core.engine import Engine, Outcome
+from movebreak.core.engine import Engine
+from movebreak.core.events import Outcome
 from movebreak.core.meetings import MeetingKind
 from movebreak.core.state import TimetableState
 from tests.conftest import BERLIN, at

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from movebreak.history import EventKind, HistoryError, HistoryStore
+from movebreak.core.outcome import Outcome
+from movebreak.history import HistoryError, HistoryStore
 from movebreak.history.files import move_aside
 from movebreak.history.schema import APPLICATION_ID
 
@@ -56,7 +57,7 @@ def test_a_damaged_history_is_moved_aside(path: Path) -> None:
     with HistoryStore.open(path) as store:
         for i in range(300):
             pid = store.record_prompt("reset", T0, 2)
-            store.record(pid, EventKind.COMPLETED, T0, steps_done=i % 3)
+            store.record(pid, Outcome.COMPLETED, T0, steps_done=i % 3)
     size = path.stat().st_size
     assert size > 8 * 4096  # the rows reached the main file (checkpoint on close)
     with path.open("r+b") as handle:  # keep the header, wreck the pages after it
@@ -141,7 +142,7 @@ WRITER = textwrap.dedent(
     import sys
     from datetime import datetime, timedelta, timezone
     from pathlib import Path
-    from movebreak.history import EventKind, HistoryStore
+    from movebreak.history import Outcome, HistoryStore
 
     store = HistoryStore.open(Path(sys.argv[1]))
     if store.moved_aside:
@@ -151,7 +152,7 @@ WRITER = textwrap.dedent(
     while True:
         pid = store.record_prompt("reset", at, 2)
         print("p", pid, flush=True)
-        eid = store.record(pid, EventKind.COMPLETED, at, steps_done=2, active_seconds=99.5)
+        eid = store.record(pid, Outcome.COMPLETED, at, steps_done=2, active_seconds=99.5)
         print("e", eid, flush=True)
         at += timedelta(seconds=1)
     """
@@ -200,7 +201,7 @@ def test_sigkill_during_writes_loses_no_committed_row(tmp_path: Path) -> None:
         assert store.moved_aside == ()
         rows = store.events()
     # every prompt has its PROMPTED row, whatever moment the kill came at
-    prompted = {e.prompt_id for e in rows if e.kind is EventKind.PROMPTED}
+    prompted = {e.prompt_id for e in rows if e.kind is Outcome.PROMPTED}
     assert prompted == prompts
     assert time.monotonic() - started < 10
 
@@ -226,7 +227,7 @@ def test_sigkill_while_creating_the_history_leaves_a_file_that_opens(tmp_path: P
 
 def assert_fresh_or_consistent(store: HistoryStore) -> None:
     rows = store.events()
-    prompted = {e.prompt_id for e in rows if e.kind is EventKind.PROMPTED}
+    prompted = {e.prompt_id for e in rows if e.kind is Outcome.PROMPTED}
     assert {e.prompt_id for e in rows} == prompted  # no event without its prompt
     pid = store.record_prompt("reset", T0, 2)
     assert store.events()[-1].prompt_id == pid

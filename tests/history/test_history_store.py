@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from movebreak.core.durations import DurationRange
+from movebreak.core.outcome import Outcome
 from movebreak.core.routines import Routine, Step
 from movebreak.core.session import Session
-from movebreak.history import EventKind, HistoryStore
+from movebreak.history import HistoryStore
 from movebreak.history.schema import APPLICATION_ID, LATEST, MIGRATIONS, Migration, migrate
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -56,34 +57,34 @@ def test_events_round_trip_with_routine_steps_and_local_day(path: Path) -> None:
     late = datetime(2025, 3, 14, 23, 30, tzinfo=UTC)  # 00:30 on the 15th in Berlin
     with HistoryStore.open(path, tz=BERLIN) as store:
         pid = store.record_prompt("morning", late, 7)
-        store.record(pid, EventKind.STARTED, late + timedelta(minutes=1))
-        store.record(pid, EventKind.PAUSED, late + timedelta(minutes=3))
-        store.record(pid, EventKind.RESUMED, late + timedelta(minutes=4))
+        store.record(pid, Outcome.STARTED, late + timedelta(minutes=1))
+        store.record(pid, Outcome.PAUSED, late + timedelta(minutes=3))
+        store.record(pid, Outcome.RESUMED, late + timedelta(minutes=4))
         store.record(
             pid,
-            EventKind.COMPLETED,
+            Outcome.COMPLETED,
             late + timedelta(minutes=16),
             steps_done=6,
             active_seconds=870.5,
         )
         other = store.record_prompt("reset", T0, 2)
-        store.record(other, EventKind.MISSED, T0)
+        store.record(other, Outcome.MISSED, T0)
         events = store.events()
     mine = [e for e in events if e.prompt_id == pid]
     assert [e.kind for e in mine] == [
-        EventKind.PROMPTED,
-        EventKind.STARTED,
-        EventKind.PAUSED,
-        EventKind.RESUMED,
-        EventKind.COMPLETED,
+        Outcome.PROMPTED,
+        Outcome.STARTED,
+        Outcome.PAUSED,
+        Outcome.RESUMED,
+        Outcome.COMPLETED,
     ]
     assert {(e.routine_id, e.steps_total) for e in mine} == {("morning", 7)}
     assert mine[0].at == late and mine[0].at.tzinfo is not None
     assert mine[0].local_date == date(2025, 3, 15)
     assert (mine[-1].steps_done, mine[-1].active_seconds) == (6, 870.5)
     assert [e.kind for e in events if e.prompt_id == other] == [
-        EventKind.PROMPTED,
-        EventKind.MISSED,
+        Outcome.PROMPTED,
+        Outcome.MISSED,
     ]
 
 
@@ -91,7 +92,7 @@ def test_events_are_selected_by_the_day_of_their_prompt(path: Path) -> None:
     evening = datetime(2025, 3, 14, 23, 55, tzinfo=BERLIN)
     with HistoryStore.open(path, tz=BERLIN) as store:
         pid = store.record_prompt("reset", evening, 2)
-        store.record(pid, EventKind.COMPLETED, evening + timedelta(minutes=10), steps_done=2)
+        store.record(pid, Outcome.COMPLETED, evening + timedelta(minutes=10), steps_done=2)
         assert len(store.events(since=date(2025, 3, 14), until=date(2025, 3, 14))) == 2
         assert store.events(since=date(2025, 3, 15)) == []
 
@@ -106,7 +107,7 @@ def test_a_session_result_is_recorded_as_its_outcome(path: Path) -> None:
         pid = store.record_prompt("mini", T0, 2)
         store.record_result(pid, end.result)
         last = store.events()[-1]
-    assert last.kind is EventKind.SNOOZED
+    assert last.kind is Outcome.SNOOZED
     assert (last.steps_done, last.active_seconds) == (1, 40)
     assert last.at == T0 + timedelta(seconds=40)
 
@@ -114,7 +115,7 @@ def test_a_session_result_is_recorded_as_its_outcome(path: Path) -> None:
 def test_unknown_prompts_and_naive_times_are_refused_and_nothing_is_written(path: Path) -> None:
     with HistoryStore.open(path) as store:
         with pytest.raises(ValueError):
-            store.record(12345, EventKind.STARTED, T0)
+            store.record(12345, Outcome.STARTED, T0)
         with pytest.raises(ValueError, match="aware"):
             store.record_prompt("reset", datetime(2025, 3, 14, 9, 0), 2)
         assert store.events() == []
@@ -128,7 +129,7 @@ def test_writes_from_many_threads_all_land(path: Path) -> None:
         def write(n: int) -> None:
             for i in range(25):
                 pid = store.record_prompt(f"r{n}", T0 + timedelta(seconds=i), 1)
-                store.record(pid, EventKind.SKIPPED, T0 + timedelta(seconds=i))
+                store.record(pid, Outcome.SKIPPED, T0 + timedelta(seconds=i))
 
         threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
         for thread in threads:
@@ -143,7 +144,7 @@ def test_every_write_is_visible_to_another_connection_at_once(path: Path) -> Non
         pid = store.record_prompt("reset", T0, 2)
         reader = raw(path)
         assert reader.execute("SELECT count(*) FROM events").fetchone()[0] == 1
-        store.record(pid, EventKind.STARTED, T0)
+        store.record(pid, Outcome.STARTED, T0)
         assert reader.execute("SELECT count(*) FROM events").fetchone()[0] == 2
         reader.close()
 
@@ -177,10 +178,10 @@ def test_a_version_1_history_keeps_its_rows_and_gains_the_new_columns(path: Path
 
     with HistoryStore.open(path, tz=BERLIN) as store:
         (old,) = store.events()
-        assert (old.kind, old.steps_done, old.active_seconds) == (EventKind.COMPLETED, 2, None)
+        assert (old.kind, old.steps_done, old.active_seconds) == (Outcome.COMPLETED, 2, None)
         assert old.routine_id == "reset" and old.local_date == date(2025, 3, 13)
         pid = store.record_prompt("reset", T0, 2)
-        store.record(pid, EventKind.COMPLETED, T0, steps_done=2, active_seconds=95)
+        store.record(pid, Outcome.COMPLETED, T0, steps_done=2, active_seconds=95)
         assert store.events()[-1].active_seconds == 95
     conn = raw(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST

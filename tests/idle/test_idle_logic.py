@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from movebreak.idle.base import IdleUnavailable
-from movebreak.idle.detect import CANDIDATES, Session, detect, session_of
+from movebreak.idle.detect import CANDIDATES, DisplayKind, detect, session_of
 from movebreak.idle.macos import MacIdleSource
 from movebreak.idle.windows import TICK_WRAP, WindowsIdleSource, elapsed_ticks
 from movebreak.idle.x11 import X11IdleSource
@@ -34,21 +34,21 @@ def test_ticks_recover_any_idle_time_shorter_than_a_wrap(last, idle):
 
 
 @pytest.mark.parametrize(("env", "platform", "session"), [
-    ({"DISPLAY": ":0"}, "linux", Session.X11),
-    ({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}, "linux", Session.WAYLAND),
-    ({"DISPLAY": ":0", "XDG_SESSION_TYPE": "wayland"}, "linux", Session.WAYLAND),
-    ({}, "linux", Session.NONE),
-    ({"DISPLAY": ":0"}, "win32", Session.WINDOWS),
-    ({}, "darwin", Session.MACOS),
-    ({"DISPLAY": ":0"}, "freebsd14", Session.X11),
+    ({"DISPLAY": ":0"}, "linux", DisplayKind.X11),
+    ({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}, "linux", DisplayKind.WAYLAND),
+    ({"DISPLAY": ":0", "XDG_SESSION_TYPE": "wayland"}, "linux", DisplayKind.WAYLAND),
+    ({}, "linux", DisplayKind.NONE),
+    ({"DISPLAY": ":0"}, "win32", DisplayKind.WINDOWS),
+    ({}, "darwin", DisplayKind.MACOS),
+    ({"DISPLAY": ":0"}, "freebsd14", DisplayKind.X11),
 ])
 def test_session_kind(env, platform, session):
     assert session_of(env, platform) is session
 
 
 def test_x11_is_tried_first_under_x_and_never_under_wayland():
-    assert CANDIDATES[Session.X11][0][0] == "x11"
-    assert "x11" not in [name for name, _ in CANDIDATES[Session.WAYLAND]]
+    assert CANDIDATES[DisplayKind.X11][0][0] == "x11"
+    assert "x11" not in [name for name, _ in CANDIDATES[DisplayKind.WAYLAND]]
 
 
 def test_platform_sources_say_why_they_cannot_run_here():

@@ -46,7 +46,7 @@ def test_no_compositor_is_unavailable(tmp_path: Path) -> None:
 
 
 def test_wayland_sessions_try_mutter_then_the_compositor_then_freedesktop() -> None:
-    from movebreak.idle.detect import CANDIDATES, Session
+    from movebreak.idle.detect import CANDIDATES, DisplayKind
 
-    assert [name for name, _ in CANDIDATES[Session.WAYLAND]] == [
+    assert [name for name, _ in CANDIDATES[DisplayKind.WAYLAND]] == [
         "gnome-mutter", "wayland-idle", "freedesktop-screensaver"]

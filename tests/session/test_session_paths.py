@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from session_helpers import T0, at, reps, reset_routine, routine, timed
 
+from movebreak.core.outcome import Outcome
 from movebreak.core.session import Session
 from movebreak.core.session_events import (
-    Outcome,
     Paused,
     PauseReason,
     RepTimeUp,

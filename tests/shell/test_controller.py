@@ -10,7 +10,8 @@ from movebreak.app.controller import Controller
 from movebreak.config.errors import Problem
 from movebreak.config.loader import config_from_text, default_config
 from movebreak.core.commands import Done, Hold, Next, Pause, Resume, Skip, Snooze, Start
-from movebreak.core.engine import Engine, Outcome
+from movebreak.core.engine import Engine
+from movebreak.core.events import Outcome
 from movebreak.core.state import Status, TimetableState
 from movebreak.guide.pictures import picture_path
 from movebreak.notify.base import NoticeKind

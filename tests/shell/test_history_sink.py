@@ -9,9 +9,9 @@ from movebreak.app.history_sink import HistoryRecorder
 from movebreak.config.loader import default_config
 from movebreak.core.commands import Done, Skip, Snooze, Start
 from movebreak.core.engine import Engine
+from movebreak.core.outcome import Outcome
 from movebreak.core.state import TimetableState
 from movebreak.core.stats import summarize, today_line
-from movebreak.history import EventKind
 from tests.conftest import BERLIN, at
 from tests.shell.doubles import ManualClock, ManualTimer, RecordingNotifier
 
@@ -38,8 +38,8 @@ def test_a_snoozed_then_completed_prompt_is_one_prompt(tmp_path):
     controller.handle(Done())
     rows = history.store().events()
     assert {r.prompt_id for r in rows} == {rows[0].prompt_id}
-    assert [r.kind for r in rows] == [EventKind.PROMPTED, EventKind.SNOOZED, EventKind.PROMPTED,
-                                      EventKind.STARTED, EventKind.COMPLETED]
+    assert [r.kind for r in rows] == [Outcome.PROMPTED, Outcome.SNOOZED, Outcome.PROMPTED,
+                                      Outcome.STARTED, Outcome.COMPLETED]
     assert rows[-1].steps_done == 2 and rows[-1].active_seconds == 70
     assert history.today(clock.now()) == "Today: 1 of 1 reset"
 
@@ -51,9 +51,9 @@ def test_manual_start_and_missed_prompts_get_their_own_ids(tmp_path):
     clock.current = at("2026-11-30 14:00")  # the machine slept through 11:..
     controller.tick()
     kinds = [(r.routine_id, r.kind) for r in history.store().events()]
-    assert kinds[:3] == [("morning", EventKind.PROMPTED), ("morning", EventKind.STARTED),
-                         ("morning", EventKind.SKIPPED)]
-    assert ("reset", EventKind.MISSED) in kinds
+    assert kinds[:3] == [("morning", Outcome.PROMPTED), ("morning", Outcome.STARTED),
+                         ("morning", Outcome.SKIPPED)]
+    assert ("reset", Outcome.MISSED) in kinds
 
 
 def test_an_unusable_history_turns_itself_off(tmp_path, caplog):
@@ -131,7 +131,7 @@ def test_an_unanswered_prompt_where_fullscreen_is_unseen_comes_once_more(tmp_pat
     assert len(notifier.shown) == 2
     rows = history.store().events()
     assert {r.prompt_id for r in rows} == {rows[0].prompt_id}  # one prompt, offered twice
-    assert [r.kind for r in rows] == [EventKind.PROMPTED, EventKind.PROMPTED]
+    assert [r.kind for r in rows] == [Outcome.PROMPTED, Outcome.PROMPTED]
     assert history.today(clock.now()) == "Today: 0 of 1 reset"
     timer.run_until(at("2026-11-30 11:50"), controller)  # the next reset, 50 min on
     assert len(notifier.shown) == 3
@@ -144,8 +144,8 @@ def test_an_answered_prompt_is_not_offered_again(tmp_path):
     controller.handle(Skip())
     timer.run_until(at("2026-11-30 11:30"), controller)
     assert len(controller._notifier.shown) == 1
-    assert [r.kind for r in history.store().events()] == [EventKind.PROMPTED,
-                                                          EventKind.SKIPPED]
+    assert [r.kind for r in history.store().events()] == [Outcome.PROMPTED,
+                                                          Outcome.SKIPPED]
 
 
 def test_a_desktop_that_sees_fullscreen_offers_once(tmp_path):

@@ -17,7 +17,7 @@ from movebreak.app.guided import GuidedRoutine
 from movebreak.app.sound_cues import prompt_cue
 from movebreak.config.loader import config_from_text, default_config
 from movebreak.config.model import Config
-from movebreak.core.engine import Event, Outcome
+from movebreak.core.events import Event, Outcome
 from movebreak.core.session_events import Side
 from movebreak.guide.display import NoDisplay
 from movebreak.notify.base import LogNotifier

@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from movebreak.history import EventKind, HistoryStore
+from movebreak.core.outcome import Outcome
+from movebreak.history import HistoryStore
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Friday 14 March 2025; the week began on Monday the 10th.
@@ -14,10 +15,10 @@ TODAY = date(2025, 3, 14)
 NOW = datetime.combine(TODAY, time(17, 0), BERLIN)
 
 OUTCOME = {
-    "done": EventKind.COMPLETED,
-    "snoozed": EventKind.SNOOZED,
-    "skipped": EventKind.SKIPPED,
-    "missed": EventKind.MISSED,
+    "done": Outcome.COMPLETED,
+    "snoozed": Outcome.SNOOZED,
+    "skipped": Outcome.SKIPPED,
+    "missed": Outcome.MISSED,
 }
 
 
@@ -41,10 +42,10 @@ class Diary:
         if morning is not None:
             pid = self.store.record_prompt("morning", start, 7)
             if morning == "done":
-                self.store.record(pid, EventKind.STARTED, start)
+                self.store.record(pid, Outcome.STARTED, start)
                 self.store.record(
                     pid,
-                    EventKind.COMPLETED,
+                    Outcome.COMPLETED,
                     start + timedelta(minutes=15),
                     steps_done=7,
                     active_seconds=900,
@@ -58,8 +59,8 @@ class Diary:
             if letter == "u":
                 continue
             outcome = OUTCOME[letters[letter]]
-            if outcome is EventKind.COMPLETED:
-                self.store.record(pid, EventKind.STARTED, at)
+            if outcome is Outcome.COMPLETED:
+                self.store.record(pid, Outcome.STARTED, at)
                 self.store.record(
                     pid,
                     outcome,

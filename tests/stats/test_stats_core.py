@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from stats_helpers import BERLIN, TODAY, Diary
 
+from movebreak.core.outcome import Outcome
 from movebreak.core.stats import DayStats, Fate, summarize, summarize_prompts, today_line
-from movebreak.history import EventKind, HistoryStore
+from movebreak.history import HistoryStore
 
 MON, TUE, WED, THU, FRI = (date(2025, 3, 10) + timedelta(days=n) for n in range(5))
 SAT_BEFORE, SUN_BEFORE = date(2025, 3, 8), date(2025, 3, 9)
@@ -60,11 +61,11 @@ def test_a_snoozed_prompt_that_comes_back_and_is_done_counts_once_as_done(
     store = diary.store
     at = datetime.combine(TODAY, time(10), BERLIN)
     pid = store.record_prompt("reset", at, 2)
-    store.record(pid, EventKind.SNOOZED, at + timedelta(minutes=1))
-    store.record(pid, EventKind.PROMPTED, at + timedelta(minutes=11))
-    store.record(pid, EventKind.STARTED, at + timedelta(minutes=12))
+    store.record(pid, Outcome.SNOOZED, at + timedelta(minutes=1))
+    store.record(pid, Outcome.PROMPTED, at + timedelta(minutes=11))
+    store.record(pid, Outcome.STARTED, at + timedelta(minutes=12))
     store.record(
-        pid, EventKind.COMPLETED, at + timedelta(minutes=14), steps_done=2, active_seconds=150
+        pid, Outcome.COMPLETED, at + timedelta(minutes=14), steps_done=2, active_seconds=150
     )
     today = report(diary).today
     assert (today.prompted, today.done, today.snoozed) == (1, 1, 0)
@@ -75,7 +76,7 @@ def test_a_prompt_answered_after_midnight_belongs_to_its_evening(diary: Diary) -
     store = diary.store
     evening = datetime.combine(THU, time(23, 58), BERLIN)
     pid = store.record_prompt("reset", evening, 2)
-    store.record(pid, EventKind.COMPLETED, evening + timedelta(minutes=5), active_seconds=120)
+    store.record(pid, Outcome.COMPLETED, evening + timedelta(minutes=5), active_seconds=120)
     summary = report(diary)
     assert (summary.days[-2].prompted, summary.days[-2].done) == (1, 1)
     assert summary.today.prompted == 0
@@ -85,8 +86,8 @@ def test_minutes_moved_count_sessions_left_early(diary: Diary) -> None:
     store = diary.store
     at = datetime.combine(TODAY, time(11), BERLIN)
     pid = store.record_prompt("reset", at, 2)
-    store.record(pid, EventKind.STARTED, at)
-    store.record(pid, EventKind.SKIPPED, at + timedelta(minutes=1), steps_done=1, active_seconds=60)
+    store.record(pid, Outcome.STARTED, at)
+    store.record(pid, Outcome.SKIPPED, at + timedelta(minutes=1), steps_done=1, active_seconds=60)
     today = report(diary).today
     assert (today.skipped, today.done, today.minutes_moved) == (1, 0, 1.0)
 
@@ -95,9 +96,9 @@ def test_summarize_prompts_reads_fates_in_write_order(tmp_path: Path) -> None:
     with HistoryStore.open(tmp_path / "h.sqlite3", tz=BERLIN) as store:
         at = datetime.combine(TODAY, time(10), BERLIN)
         pid = store.record_prompt("reset", at, 2)
-        store.record(pid, EventKind.SNOOZED, at)
+        store.record(pid, Outcome.SNOOZED, at)
         # the clock stepped back between the two writes: write order still wins
-        store.record(pid, EventKind.MISSED, at - timedelta(hours=1))
+        store.record(pid, Outcome.MISSED, at - timedelta(hours=1))
         (prompt,) = summarize_prompts(store.events())
     assert prompt.fate is Fate.MISSED and prompt.day == TODAY
 

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from movebreak.core.outcome import Outcome
 from movebreak.core.stats import DayStats, daily_stats, summarize_prompts, today_line
 from movebreak.core.tally import DayTally
-from movebreak.history.model import EventKind, HistoryEvent
+from movebreak.history.model import HistoryEvent
 
 TODAY = date(2026, 11, 30)
 ROUTINES = ("reset", "morning", "desk")
@@ -18,7 +19,7 @@ ROUTINES = ("reset", "morning", "desk")
 # of an earlier prompt (which one, as an index into those made so far; what kind).
 new_prompt = st.tuples(st.just("new"), st.sampled_from(ROUTINES), st.sampled_from((0, -1)))
 later_event = st.tuples(
-    st.just("event"), st.integers(min_value=0, max_value=40), st.sampled_from(list(EventKind))
+    st.just("event"), st.integers(min_value=0, max_value=40), st.sampled_from(list(Outcome))
 )
 
 
@@ -32,7 +33,7 @@ def rows_of(steps) -> list[HistoryEvent]:
             _, routine, offset = step
             day = TODAY + timedelta(days=offset)
             prompts.append((len(prompts) + 1, routine, day))
-            pid, kind = prompts[-1][0], EventKind.PROMPTED
+            pid, kind = prompts[-1][0], Outcome.PROMPTED
         elif prompts:
             pid, routine, day = prompts[step[1] % len(prompts)]
             kind = step[2]
@@ -49,7 +50,7 @@ def feed(tally: DayTally, rows: list[HistoryEvent], seen: set[int] | None = None
     """
     seen = set() if seen is None else seen
     for row in rows:
-        if row.kind is EventKind.PROMPTED and row.prompt_id not in seen:
+        if row.kind is Outcome.PROMPTED and row.prompt_id not in seen:
             tally.prompted(row.prompt_id, row.routine_id, row.local_date)
         else:
             tally.recorded(row.prompt_id, row.kind)
@@ -76,11 +77,11 @@ def test_seeded_at_any_moment_then_fed_it_matches_the_whole_history(steps, data)
 def test_a_snoozed_prompt_done_later_counts_once_as_done():
     tally = DayTally(TODAY)
     tally.prompted(1, "reset", TODAY)
-    tally.recorded(1, EventKind.SNOOZED)
-    tally.recorded(1, EventKind.PROMPTED)
+    tally.recorded(1, Outcome.SNOOZED)
+    tally.recorded(1, Outcome.PROMPTED)
     assert today_line(tally.stats()) == "Today: 0 of 1 reset"
-    tally.recorded(1, EventKind.STARTED)
-    tally.recorded(1, EventKind.COMPLETED)
+    tally.recorded(1, Outcome.STARTED)
+    tally.recorded(1, Outcome.COMPLETED)
     tally.prompted(2, "morning", TODAY)
     assert today_line(tally.stats()) == "Today: 1 of 1 reset · morning not done"
 
@@ -88,13 +89,13 @@ def test_a_snoozed_prompt_done_later_counts_once_as_done():
 def test_prompts_of_another_day_and_their_answers_do_not_count():
     tally = DayTally(TODAY)
     tally.prompted(7, "reset", TODAY - timedelta(days=1))  # answered after midnight
-    tally.recorded(7, EventKind.COMPLETED)
+    tally.recorded(7, Outcome.COMPLETED)
     assert tally.stats() == DayStats(TODAY)
 
 
 def test_feeding_every_row_gives_the_same_as_seeding_from_them():
-    rows = rows_of([("new", "reset", 0), ("event", 0, EventKind.SKIPPED), ("new", "morning", 0),
-                    ("event", 1, EventKind.COMPLETED), ("new", "reset", -1)])
+    rows = rows_of([("new", "reset", 0), ("event", 0, Outcome.SKIPPED), ("new", "morning", 0),
+                    ("event", 1, Outcome.COMPLETED), ("new", "reset", -1)])
     fed = DayTally(TODAY)
     feed(fed, rows)
     assert fed.stats() == DayTally.from_history(TODAY, rows).stats() == from_scratch(rows)
