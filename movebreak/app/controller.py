@@ -28,12 +28,11 @@ from movebreak.core.agenda import Meeting
 from movebreak.core.commands import (
     Activate,
     Command,
-    Done,
     InRoutine,
     Reply,
     Skip,
-    Snooze,
     Start,
+    ending,
 )
 from movebreak.core.engine import Engine
 from movebreak.core.events import Event, Outcome, Result
@@ -54,12 +53,6 @@ PROGRESS_REFRESH = timedelta(seconds=20)
 SHUTDOWN_WAIT = 5.0
 
 EventSink = Callable[[Event], None]
-# A guided routine's end, as the command the timetable hears.
-_REPORTED: dict[Outcome, Command] = {
-    Outcome.COMPLETED: Done(),
-    Outcome.SKIPPED: Skip(),
-    Outcome.SNOOZED: Snooze(),
-}
 
 
 class Controller:
@@ -287,7 +280,7 @@ class Controller:
         """The guided routine is over: tell the core how it went (``by`` a snooze of
         some length, say)."""
         self._guided = None
-        command = _REPORTED[result.outcome]
+        command = ending(result.outcome)
         if type(by) is type(command):
             command = by
         self._apply(lambda now: self._engine.apply(self._state, now, command), session=result)
@@ -306,8 +299,8 @@ class Controller:
             state, done = step(now)
             if session is not None or detail:
                 done = [self._annotate(e, session, detail) for e in done]
-            state, more = self._engine.advance(state, now)  # catch up: a pause ended, a prompt due
-            events += done + more
+            state, done = self._engine.settle((state, done), now)
+            events += done
             changed = state != before
             self._state = state
             if changed:

@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any, ClassVar, Protocol
 
 from movebreak.core.durations import DurationError, format_duration, parse_duration
+from movebreak.core.outcome import Outcome
 
 UNTIL_TOMORROW = "until-tomorrow"
 # Longer than this is a typo, and much longer would overflow the date arithmetic.
@@ -275,3 +276,16 @@ class Handler(Protocol):
     raises KeyError (``control.target.UnknownRoutine``, naming the known ones)."""
 
     def handle(self, command: Command) -> Reply: ...
+
+
+_ENDINGS: dict[Outcome, Command] = {
+    Outcome.COMPLETED: Done(),
+    Outcome.SKIPPED: Skip(),
+    Outcome.SNOOZED: Snooze(),
+}
+
+
+def ending(outcome: Outcome) -> Command:
+    """The command a guided routine's end (one of ``SESSION_ENDINGS``) stands for, as
+    the timetable hears it."""
+    return _ENDINGS[outcome]

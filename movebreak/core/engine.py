@@ -188,6 +188,13 @@ class Engine(UserActions):
             snoozed=None,
         )
 
+    def settle(self, result: Result, now: datetime) -> Result:
+        """A change, then the catch-up ``advance`` (a pause it ended, a prompt now due):
+        how the app applies every change, and the month simulation with it."""
+        state, events = result
+        state, more = self.advance(state, now)
+        return state, [*events, *more]
+
     # ----- the clock moves ---------------------------------------------------
     def advance(self, state: TimetableState, now: datetime) -> Result:
         """Bring the state up to ``now``: finish routines, end pauses, deliver what is due."""
