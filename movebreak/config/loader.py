@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from movebreak.config.errors import ConfigError, Problem
+from movebreak.config.localize import localized
 from movebreak.config.locate import key_lines, line_of
 from movebreak.config.model import Config
 from movebreak.config.validate import build_config
+from movebreak.i18n import language
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 _END_OF_DOCUMENT = re.compile(r"\(at end of document\)")
@@ -135,14 +137,16 @@ def config_from_text(text: str, path: str) -> Config:
     """Validate the text of a user config over the defaults; errors carry file and line."""
     text = text.removeprefix(_BOM)  # Notepad's UTF-8 signature: not part of the TOML
     user = parse_toml(text, path)
+    builtin = builtin_raw()
     try:
-        config = build_config(merge(builtin_raw(), user), source=path, base_dir=Path(path).parent)
+        config = build_config(merge(builtin, user), source=path, base_dir=Path(path).parent)
     except RecursionError:
         raise ConfigError([Problem("", f"nested too deeply (tables more than {MAX_DEPTH} "
                                        "levels inside each other)", path,
                                    _too_deep_line(text))]) from None
     except ConfigError as error:
         raise ConfigError(_located(error.problems, text, path)) from None
+    config = localized(config, builtin, user, language())
     return replace(config, notes=tuple(_located(config.notes, text, path)))
 
 
@@ -155,7 +159,8 @@ def _located(problems: Sequence[Problem], text: str, path: str) -> list[Problem]
 
 def default_config() -> Config:
     """The built-in defaults, validated: the app runs on these with no file at all."""
-    return build_config(builtin_raw(), source="built-in defaults")
+    builtin = builtin_raw()
+    return localized(build_config(builtin, source="built-in defaults"), builtin, {}, language())
 
 
 def load_config(path: Path) -> Config:

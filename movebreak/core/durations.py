@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from movebreak.core.words import ENGLISH, Words
+
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)", re.IGNORECASE)
 _LONGEST = timedelta(days=366)
@@ -47,13 +49,15 @@ def format_duration(value: timedelta) -> str:
     return "".join(parts) or "0s"
 
 
-def speak_seconds(seconds: float) -> str:
+def speak_seconds(seconds: float, words: Words = ENGLISH) -> str:
     """Short spoken form for instructions: "45 s", "5 min", "1 min 30 s"."""
     total = round(seconds)
     minutes, secs = divmod(total, 60)
     if minutes and secs:
-        return f"{minutes} min {secs} s"
-    return f"{minutes} min" if minutes else f"{secs} s"
+        return words.gettext("{minutes} min {seconds} s").format(minutes=minutes, seconds=secs)
+    if minutes:
+        return words.gettext("{minutes} min").format(minutes=minutes)
+    return words.gettext("{seconds} s").format(seconds=secs)
 
 
 @dataclass(frozen=True)
@@ -87,15 +91,16 @@ class DurationRange:
             raise DurationError(f'the range {_quoted(text)} runs backwards')
         return cls(low, high)
 
-    def spoken(self) -> str:
+    def spoken(self, words: Words = ENGLISH) -> str:
         """ "30–45 s", "5 min"."""
         lo, hi = self.low.total_seconds(), self.high.total_seconds()
         if lo == hi:
-            return speak_seconds(lo)
-        if hi < 60 or (lo % 60 == 0 and hi % 60 == 0):
-            unit, div = ("s", 1) if hi < 60 else ("min", 60)
-            return f"{round(lo / div)}–{round(hi / div)} {unit}"
-        return f"{speak_seconds(lo)}–{speak_seconds(hi)}"
+            return speak_seconds(lo, words)
+        if hi < 60:
+            return words.gettext("{low}–{high} s").format(low=round(lo), high=round(hi))
+        if lo % 60 == 0 and hi % 60 == 0:
+            return words.gettext("{low}–{high} min").format(low=round(lo / 60), high=round(hi / 60))
+        return f"{speak_seconds(lo, words)}–{speak_seconds(hi, words)}"
 
 
 @dataclass(frozen=True)
@@ -123,8 +128,9 @@ class RepRange:
             raise DurationError(f'expected a rep range such as 10-15, got {_quoted(value)}')
         return cls(low, high)
 
-    def spoken(self) -> str:
-        """ "10–15 reps", "12 reps"."""
+    def spoken(self, words: Words = ENGLISH) -> str:
+        """ "10–15 reps", "12 reps" (a plural form for the highest count)."""
         if self.low == self.high:
-            return f"{self.low} reps"
-        return f"{self.low}–{self.high} reps"
+            return words.ngettext("{count} rep", "{count} reps", self.low).format(count=self.low)
+        return words.ngettext("{low}–{high} rep", "{low}–{high} reps", self.high).format(
+            low=self.low, high=self.high)

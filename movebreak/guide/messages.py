@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from movebreak.core.session_events import SessionView
+from movebreak.core.words import ENGLISH, Words
 from movebreak.guide.pictures import picture_path
 
 
@@ -26,8 +27,13 @@ class WindowAction(Enum):
     DONE = "done"
 
 
-def show_message(view: SessionView, cue: str | None = None) -> dict[str, Any]:
-    """The ``show`` message for ``view``; ``cue`` is a transient banner (e.g. switch sides)."""
+def show_message(
+    view: SessionView, cue: str | None = None, words: Words = ENGLISH
+) -> dict[str, Any]:
+    """The ``show`` message for ``view``; ``cue`` is a transient banner (e.g. switch sides).
+
+    Its text is said in ``words`` (the view's dose already is: see ``Session.view``).
+    """
     return {
         "kind": "show",
         "routine": view.routine_title,
@@ -35,8 +41,8 @@ def show_message(view: SessionView, cue: str | None = None) -> dict[str, Any]:
         "dose": view.dose,
         "instruction": view.instruction,
         "picture": str(picture_path(view.image) or ""),
-        "position": view.position,
-        "side": view.side.label,
+        "position": view.position(words),
+        "side": view.side.label(words),
         "remaining": view.remaining_seconds - view.overtime_seconds,
         "reps": view.awaiting_user,
         "paused": view.paused,

@@ -26,7 +26,9 @@ import time
 import tkinter as tk
 from typing import Any
 
+from movebreak.core.words import N_
 from movebreak.guide.messages import WindowAction, clock_text
+from movebreak.i18n import language
 
 WIDTH, HEIGHT, MARGIN, TOP = 400, 300, 16, 48
 PICTURE = 160  # the largest side of a step's picture; the window grows to fit it
@@ -47,6 +49,7 @@ class TimerWindow:
         self.paused = False
         self.armed = False  # the user turned to the window: its shortcuts act
         self.mapped_at: float | None = None
+        self.words = language()  # the app's environment, inherited: its language
         root.title("movebreak")
         root.configure(bg=BG)
         root.attributes("-topmost", True)
@@ -76,13 +79,15 @@ class TimerWindow:
         bar.pack(side="bottom", fill="x", padx=8, pady=8)
         self.buttons: dict[WindowAction, tk.Button] = {}
         for action, text in (
-            (WindowAction.PAUSE, "Pause"),
-            (WindowAction.NEXT, "Next"),
-            (WindowAction.SNOOZE, "Snooze"),
-            (WindowAction.SKIP, "Skip"),
-            (WindowAction.DONE, "Done"),
+            (WindowAction.PAUSE, N_("Pause")),
+            (WindowAction.NEXT, N_("Next")),
+            (WindowAction.SNOOZE, N_("Snooze")),
+            (WindowAction.SKIP, N_("Skip")),
+            (WindowAction.DONE, N_("Done")),
         ):
-            button = tk.Button(bar, text=text, width=5, command=lambda a=action: self.send(a))
+            button = tk.Button(
+                bar, text=self.words.gettext(text), width=5, command=lambda a=action: self.send(a)
+            )
             button.pack(side="left", expand=True, fill="x", padx=1)
             self.buttons[action] = button
         for keys, action in (
@@ -132,11 +137,15 @@ class TimerWindow:
         self.received = time.monotonic()
         self.paused = bool(message.get("paused"))
         self.footer.config(
-            text=message.get("position", "") + ("  ·  paused" if self.paused else "")
+            text=message.get("position", "")
+            + ("  ·  " + self.words.gettext("paused") if self.paused else "")
         )
-        self.buttons[WindowAction.PAUSE].config(text="Resume" if self.paused else "Pause")
+        self.buttons[WindowAction.PAUSE].config(
+            text=self.words.gettext("Resume") if self.paused else self.words.gettext("Pause")
+        )
         last, reps = bool(message.get("last")), bool(message.get("reps"))
-        self.buttons[WindowAction.NEXT].config(text="Finish" if last else "Next")
+        next_text = self.words.gettext("Finish") if last else self.words.gettext("Next")
+        self.buttons[WindowAction.NEXT].config(text=next_text)
         self.clock.config(fg=CUE if reps and self.remaining <= 0 else FG)
         self.tick_clock()
 
@@ -199,7 +208,7 @@ class TimerWindow:
                 self.root.destroy()
                 return
             if message.get("kind") == "end":
-                self.end(message.get("text", "Done"))
+                self.end(message.get("text", self.words.gettext("Done")))
                 return
             self.show(message)
         self.tick_clock()
