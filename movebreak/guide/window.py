@@ -85,8 +85,9 @@ class TimerWindow:
             (WindowAction.SKIP, N_("Skip")),
             (WindowAction.DONE, N_("Done")),
         ):
-            button = tk.Button(
-                bar, text=self.words.gettext(text), width=5, command=lambda a=action: self.send(a)
+            button = tk.Button(  # little inner padding: German's "Fortsetzen" must fit
+                bar, text=self.words.gettext(text), width=5, padx=2,
+                command=lambda a=action: self.send(a),
             )
             button.pack(side="left", expand=True, fill="x", padx=1)
             self.buttons[action] = button
