@@ -214,6 +214,13 @@ class Controller:
             else:
                 self._reschedule(self._clock.now())
 
+    def window_failed(self) -> None:
+        """The timer window did not open: the routine goes on by notifications."""
+        with self._lock:
+            if self._guided is not None:
+                self._guided.window_failed(self._clock.now())
+                self._reschedule(self._clock.now())
+
     # ----- config ------------------------------------------------------------
     def start_up(self) -> None:
         """A new process takes over the saved state; then bring everything up to now."""
@@ -371,15 +378,19 @@ class Controller:
             except Exception:
                 log.exception("event sink failed")
         notice = notice_for(event, self._engine.config)
-        if notice is not None:
-            self._notifier.show(notice)
-        if event.outcome is Outcome.STARTED and event.routine is not None:
-            self._begin(event, now)
+        started = event.outcome is Outcome.STARTED and event.routine is not None
+        if notice is not None and not (started and self._window_wanted()):
+            self._notifier.show(notice)  # "Started" only where no window shows the same
+        if started:
+            self._begin(event, now, notice)
 
-    def _begin(self, event: Event, now: datetime) -> None:
+    def _window_wanted(self) -> bool:
+        return self._engine.config.guide.window and self._display.available
+
+    def _begin(self, event: Event, now: datetime, started: Notice | None = None) -> None:
         assert event.routine is not None
         config = self._engine.config
-        window = config.guide.window and self._display.available
+        window = self._window_wanted()
         self._guided = GuidedRoutine(
             config.routine(event.routine),
             event.rotation,
@@ -389,6 +400,7 @@ class Controller:
             window,
             now,
             self._sound,
+            started,
         )
 
     def _reschedule(self, now: datetime) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from movebreak.config.model import Config
@@ -30,6 +31,7 @@ from movebreak.core.session_events import (
 from movebreak.core.words import N_
 from movebreak.guide.display import SessionDisplay
 from movebreak.guide.messages import WindowAction, end_message, show_message
+from movebreak.guide.pictures import NOTIFICATION_SIZE, picture_path, step_picture
 from movebreak.i18n import language
 from movebreak.notify.base import Notice, NoticeAction, NoticeKind, Notifier
 from movebreak.sound.player import CuePlayer
@@ -59,6 +61,7 @@ class GuidedRoutine:
         window: bool,
         now: datetime,
         sound: CuePlayer | None = None,
+        started: Notice | None = None,
     ) -> None:
         self.session = Session(routine, routine.steps_for(rotation))
         self._words = language()
@@ -69,6 +72,9 @@ class GuidedRoutine:
         self._display = display
         self._notifier = notifier
         self._window = window
+        # The "Started" notice repeats the window's first screen: held while the window
+        # carries the routine, sent if the window fails to open.
+        self._held = started if window else None
         self._announce = routine.id in config.guide.step_notifications
         self._timeout = config.prompts.notification_timeout
         self.result: SessionResult | None = None
@@ -127,13 +133,11 @@ class GuidedRoutine:
                 cue = self._words.gettext("Switch sides")
                 if not self._window_on():
                     title = self._words.gettext("Switch sides: {step}").format(step=event.step.name)
-                    self._notice(title, event.step.instruction)
-            elif isinstance(event, StepStarted) and self._announce and event.index > 0:
-                position = self.view(now).position(self._words)
-                self._notice(
-                    f"{position[:1].upper()}{position[1:]}: {event.step.name}",
-                    f"{event.step.dose(self._words)}. {event.step.instruction}",
-                )
+                    self._notice(title, event.step.instruction,
+                                 step_picture(event.step, NOTIFICATION_SIZE))
+            elif (isinstance(event, StepStarted) and self._announce and event.index > 0
+                  and not self._window_on()):  # the window shows the step already
+                self._announce_step(now)
             elif isinstance(event, RepTimeUp) and not self._window_on():
                 return self._handle(self.session.next(now), now)  # no window to press Next in
         if self._window_on():
@@ -156,7 +160,29 @@ class GuidedRoutine:
         """A window is wanted and still works (else notifications carry the routine)."""
         return self._window and self._display.available
 
-    def _notice(self, title: str, body: str) -> None:
+    def window_failed(self, now: datetime) -> None:
+        """The window did not open (or died unasked): notifications carry the rest."""
+        if not self._window or self.result is not None:
+            return
+        self._window = False
+        log.info("the timer window failed; notifications carry the routine")
+        held, self._held = self._held, None
+        if held is not None:
+            self._notifier.show(held)
+        if self._announce and self.session.view(now).step_number > 1:
+            self._announce_step(now)
+
+    def _announce_step(self, now: datetime) -> None:
+        """The step notice (for users who follow by notifications), with its picture."""
+        view = self.view(now)
+        position = view.position(self._words)
+        self._notice(
+            f"{position[:1].upper()}{position[1:]}: {view.step_name}",
+            f"{view.dose}. {view.instruction}",
+            picture_path(view.image, NOTIFICATION_SIZE),
+        )
+
+    def _notice(self, title: str, body: str, picture: Path | None = None) -> None:
         timeout = min(self._timeout, timedelta(seconds=20))
         actions = tuple((action, self._words.gettext(label)) for action, label in STEP_ACTIONS)
-        self._notifier.show(Notice(title, body, timeout, actions, NoticeKind.STEP))
+        self._notifier.show(Notice(title, body, timeout, actions, NoticeKind.STEP, picture))

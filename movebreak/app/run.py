@@ -29,7 +29,7 @@ from movebreak.config.loader import builtin_text, default_config
 from movebreak.config.model import Config
 from movebreak.core.engine import Engine
 from movebreak.guide.display import NoDisplay, SessionDisplay, WindowProcess
-from movebreak.guide.messages import WindowAction
+from movebreak.guide.messages import WindowAction, place_message
 from movebreak.notify.base import FallbackNotifier, LogNotifier, NoticeAction, NoticeKind
 from movebreak.notify.dbus_notifier import DBusNotifier
 from movebreak.notify.plyer_notifier import PlyerNotifier
@@ -76,12 +76,18 @@ def _app_icon(paths: AppPaths) -> Path | None:
         return None
 
 
-def _display_for(on_action: Callable[[WindowAction], None]) -> SessionDisplay:
+def _display_for(
+    on_action: Callable[[WindowAction], None],
+    on_failure: Callable[[], None],
+    placement: Callable[[], dict[str, Any]],
+) -> SessionDisplay:
     """The timer window where there is a screen to show it on; else notifications only."""
     has_screen = not sys.platform.startswith("linux") or bool(
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     )
-    return WindowProcess(on_action) if has_screen else NoDisplay()
+    if not has_screen:
+        return NoDisplay()
+    return WindowProcess(on_action, on_failure=on_failure, placement=placement)
 
 
 class App:
@@ -117,7 +123,8 @@ class App:
             notifier,
             self.timer,
             lambda s: save_state(paths.state_file, s),
-            _display_for(self.controller_window_action),
+            _display_for(self.controller_window_action, lambda: self.controller.window_failed(),
+                         self._window_placement),
             sound=self.sound,
         )
         self.autostart = detect_autostart(paths.data_dir)
@@ -242,6 +249,11 @@ class App:
             "reset_title": config.routine(config.reset.routine).title,
             "morning_title": config.routine(config.morning.routine).title,
         }
+
+    def _window_placement(self) -> dict[str, Any]:
+        """Where the timer window opens: clear of the notifications, or where the user
+        put it last (the window reads and writes ``window_file``)."""
+        return place_message(self.dbus_notifier.server_anchor(), self.paths.window_file)
 
     def controller_window_action(self, action: WindowAction) -> None:
         self.controller.window_action(action)

@@ -58,16 +58,32 @@ class Running:
 
 @dataclass(frozen=True)
 class TimetableState:
-    """Everything the rules need besides the config and the time now."""
+    """Everything the rules need besides the config and the time now.
+
+    Saved between runs (``app`` stores it as JSON), so a restart or a night asleep
+    picks up where it left off. A field that is None has not happened yet.
+    """
 
     checked_until: datetime | None = None
+    """How far ``Engine.advance`` has looked: what fell due before it was dealt with.
+    A jump far past it (days asleep, a clock set ahead) is a fresh start, not a pile of
+    missed prompts; a jump back before it means the wall clock was set back."""
     reset_anchor: datetime | None = None
+    """Where the reset count starts: the last reset offered, a routine done, the end
+    of a pause or an audio call; the next reset is one interval of working time on."""
     morning_handled: date | None = None
+    """The last local date whose morning routine was offered or is past its grace:
+    the morning prompt comes once a day."""
     pending: Prompt | None = None
+    """The prompt shown now and not yet answered."""
     snoozed: Prompt | None = None
+    """A prompt put off until its ``at`` (a snooze, or one offered once more)."""
     running: Running | None = None
+    """The routine in progress, if any: prompts wait until it ends."""
     paused_until: datetime | None = None
+    """The user's pause: no prompt before this."""
     rotations: tuple[tuple[str, int], ...] = field(default_factory=tuple)
+    """Prompts offered per routine, so a routine with ``pick`` rotates its steps."""
     away_since: datetime | None = None  # the user left the computer (idle, or asleep)
     quiet_reason: str | None = None  # a fullscreen window or do-not-disturb holds prompts
     settle_until: datetime | None = None  # just woke up: no prompt before this

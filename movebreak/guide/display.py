@@ -54,9 +54,15 @@ class WindowProcess:
     """The Tk timer window as a child process, started on the first ``show``."""
 
     def __init__(
-        self, on_action: Callable[[WindowAction], None], env: Mapping[str, str] | None = None
+        self,
+        on_action: Callable[[WindowAction], None],
+        env: Mapping[str, str] | None = None,
+        on_failure: Callable[[], None] | None = None,
+        placement: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         self._on_action = on_action
+        self._on_failure = on_failure  # the window of the running routine did not open
+        self._placement = placement  # the first message: where to open (see ``place_message``)
         self._env = dict(env) if env is not None else None
         self._child: subprocess.Popen[bytes] | None = None
         self._ending: list[subprocess.Popen[bytes]] = []  # showing "done" before they exit
@@ -106,12 +112,17 @@ class WindowProcess:
 
     def _send(self, message: dict[str, Any], start: bool) -> None:
         with self._lock:
-            if (self._child is None or self._child.poll() is not None) and start:
+            spawned = (self._child is None or self._child.poll() is not None) and start
+            if spawned:
                 self._child = self._spawn()
             child = self._child
         if child is None or child.stdin is None:
+            if spawned:
+                self._failed()
             return
         try:
+            if spawned and self._placement is not None:
+                child.stdin.write(encode(self._place()))
             child.stdin.write(encode(message))
             child.stdin.flush()
         except OSError as error:
@@ -150,6 +161,25 @@ class WindowProcess:
             self._failures += 1
             log.warning("the timer window could not run (exit %s)%s", child.returncode,
                         "; following the routine by notifications" if not self.available else "")
+            with self._lock:
+                current = self._child is child  # not one closed or ending on purpose
+            if current:
+                self._failed()
+
+    def _failed(self) -> None:
+        if self._on_failure is not None:
+            try:
+                self._on_failure()
+            except Exception:
+                log.exception("telling the app the timer window failed")
+
+    def _place(self) -> dict[str, Any]:
+        assert self._placement is not None
+        try:
+            return self._placement()
+        except Exception:  # a server that went away: the window's own default
+            log.exception("where to place the timer window")
+            return {"kind": "place"}
 
 
 def _close_input(child: subprocess.Popen[bytes]) -> None:

@@ -1,17 +1,21 @@
 """The line protocol between the app and the timer window: one JSON object per line.
 
-App to window: ``show`` (what to display, with the countdown as seconds left; the
-window counts down on its own between messages), ``end`` (a short "done" state,
-then the window closes itself) and ``close``. Window to app: ``{"action": ...}``
-for each button or shortcut. Pure functions, shared by both sides and tested alone.
+App to window: ``place`` (first: where notifications are drawn, and the file that
+remembers where the user put the window), ``show`` (what to display, with the
+countdown as seconds left; the window counts down on its own between messages),
+``end`` (a short "done" state, then the window closes itself) and ``close``.
+Window to app: ``{"action": ...}`` for each button or shortcut. Pure functions,
+shared by both sides and tested alone.
 """
 
 from __future__ import annotations
 
 import json
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
+from movebreak.core.placement import Anchor
 from movebreak.core.session_events import SessionView
 from movebreak.core.words import ENGLISH, Words
 from movebreak.guide.pictures import picture_path
@@ -49,6 +53,13 @@ def show_message(
         "last": view.is_last,
         "cue": cue or "",
     }
+
+
+def place_message(notifications: Anchor, memory: Path | None) -> dict[str, Any]:
+    """The first message to a new window: where notifications are drawn (to keep clear
+    of), and the file that remembers where the user dragged the window."""
+    return {"kind": "place", "notifications": notifications.value,
+            "memory": str(memory) if memory is not None else ""}
 
 
 def end_message(text: str) -> dict[str, Any]:

@@ -1,5 +1,10 @@
 """The timer window: a small Tk window in a corner, run as its own short-lived process.
 
+It opens where the desktop's notifications are not (bottom left above the panel for
+servers that draw top right; ``core.placement``), and where the user dragged it last:
+a move is saved to the app's data folder and clamped onto the screen next time.
+Wayland compositors that place windows themselves (sway, GNOME) may not honour it.
+
 A separate process because on macOS both the tray and Tk insist on the main thread,
 and because Tk's memory is then only spent while a routine runs. It reads ``show`` /
 ``end`` / ``close`` lines on stdin (see ``messages``) and writes button presses as
@@ -18,24 +23,31 @@ before that is dropped, never acted on.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import sys
 import threading
 import time
 import tkinter as tk
+from pathlib import Path
 from typing import Any
 
+from movebreak.core.placement import Anchor, Rect, place_window
 from movebreak.core.words import N_
 from movebreak.guide.messages import WindowAction, clock_text
 from movebreak.i18n import language
+from movebreak.storage.atomic import write_atomic
 
-WIDTH, HEIGHT, MARGIN, TOP = 400, 300, 16, 48
+WIDTH, HEIGHT = 400, 300
 PICTURE = 160  # the largest side of a step's picture; the window grows to fit it
 BG, FG, MUTED, ACCENT, CUE = "#1f2937", "#f9fafb", "#9ca3af", "#34d399", "#fbbf24"
 END_SECONDS = 2.5
 FRAME_MS = 200
 DELIBERATE_FOCUS_S = 1.0  # a focus later than this after mapping is the user's, not the WM's
+SETTLE_S = 1.0  # moves this soon after we placed the window are the WM's (decorations)
+MOVE_SLACK = 8  # px: a window manager nudging the window is not the user dragging it
+SAVE_MS = 500  # save a dragged position once the drag has rested this long
 
 
 class TimerWindow:
@@ -54,8 +66,15 @@ class TimerWindow:
         root.configure(bg=BG)
         root.attributes("-topmost", True)
         root.resizable(False, False)
-        x = root.winfo_screenwidth() - WIDTH - MARGIN
-        root.geometry(f"{WIDTH}x{HEIGHT}+{x}+{TOP}")
+        root.geometry(f"{WIDTH}x{HEIGHT}")
+        # Where to open: the app's ``place`` message says where notifications are drawn
+        # and which file remembers the user's own position (see core.placement).
+        self.notifications = Anchor.TOP_RIGHT
+        self.memory: Path | None = None
+        self.user_position: tuple[int, int] | None = None
+        self.position: tuple[int, int] | None = None  # where we last put it
+        self.placed_at = 0.0
+        self.saving: str | None = None  # the pending ``after`` that saves a drag
         label = {"bg": BG, "fg": FG, "anchor": "w", "justify": "left"}
         self.routine = tk.Label(root, font=("DejaVu Sans", 9), **{**label, "fg": MUTED})
         self.step = tk.Label(root, font=("DejaVu Sans", 14, "bold"), **label)
@@ -105,8 +124,9 @@ class TimerWindow:
         root.bind("<Motion>", self._arm, add="+")
         root.bind("<ButtonPress>", self._arm, add="+")
         root.bind("<FocusIn>", self._focused, add="+")
+        root.bind("<Configure>", self._configured, add="+")
         root.protocol("WM_DELETE_WINDOW", lambda: self.send(WindowAction.SKIP))
-        root.after_idle(self.frame)
+        root.after(1, self.frame)  # a timer, not an idle callback: ``reveal`` needs idle tasks
 
     def shortcut(self, action: WindowAction) -> None:
         if self.armed:
@@ -179,8 +199,67 @@ class TimerWindow:
         self.root.update_idletasks()
         if self.root.winfo_reqheight() > self.height:  # grows, never shrinks: no jumping
             self.height = self.root.winfo_reqheight()
-            x = self.root.winfo_screenwidth() - WIDTH - MARGIN
-            self.root.geometry(f"{WIDTH}x{self.height}+{x}+{TOP}")
+            if self.position is not None:
+                self.place()  # the bottom edge stays above the panel
+
+    def use_placement(self, message: dict[str, Any]) -> None:
+        """The app's ``place`` message: keep clear of the notifications, or open where the
+        user put the window last."""
+        with contextlib.suppress(ValueError):
+            self.notifications = Anchor(message.get("notifications") or "top-right")
+        memory = message.get("memory") or ""
+        self.memory = Path(memory) if memory else None
+        self.user_position = read_position(self.memory)
+
+    def place(self) -> None:
+        """Put the window where ``core.placement`` says; on the screen as it is now."""
+        rect = place_window(work_area(self.root), (WIDTH, self.height), self.notifications,
+                            self.user_position)
+        self.root.geometry(f"{rect.width}x{rect.height}+{rect.x}+{rect.y}")
+        self.position = (rect.x, rect.y)
+        self.placed_at = time.monotonic()
+
+    def reveal(self) -> None:
+        """Map the window, placed, on the first message (withdrawn until then)."""
+        if self.position is None:
+            self.place()
+            if self.root.tk.call("tk", "windowingsystem") == "x11":
+                _ask_not_to_be_focused(self.root)  # must be on the window as it is mapped
+            self.root.deiconify()
+
+    def _configured(self, event: tk.Event[Any]) -> None:
+        """A move the user made (a drag in the window manager): remember it."""
+        if event.widget is not self.root or self.position is None or self.memory is None:
+            return
+        if time.monotonic() - self.placed_at < SETTLE_S:
+            return
+        x, y = self._frame_position()
+        if abs(x - self.position[0]) + abs(y - self.position[1]) <= MOVE_SLACK:
+            return
+        self.position = self.user_position = (x, y)
+        if self.saving is not None:
+            self.root.after_cancel(self.saving)
+        self.saving = self.root.after(SAVE_MS, self._save_position)
+
+    def _frame_position(self) -> tuple[int, int]:
+        """Where the window is, as ``wm geometry`` reads and sets it: "WxH+X+Y"."""
+        _size, _plus, rest = self.root.geometry().partition("+")
+        x, _sep, y = rest.replace("+-", "-").partition("+")
+        try:
+            return int(x), int(y)
+        except ValueError:
+            return self.root.winfo_x(), self.root.winfo_y()
+
+    def _save_position(self) -> None:
+        self.saving = None
+        if self.memory is None or self.user_position is None:
+            return
+        x, y = self.user_position
+        try:
+            write_atomic(self.memory, json.dumps({"x": x, "y": y}), private=True)
+        except OSError as error:
+            print(f"movebreak timer window: cannot remember its place: {error}",
+                  file=sys.stderr)
 
     def tick_clock(self) -> None:
         left = (
@@ -208,12 +287,80 @@ class TimerWindow:
             if message is None or message.get("kind") == "close":
                 self.root.destroy()
                 return
+            if message.get("kind") == "place":
+                self.use_placement(message)
+                self.reveal()
+                continue
+            self.reveal()  # a show (or end) without a place: the default corner
             if message.get("kind") == "end":
                 self.end(message.get("text", self.words.gettext("Done")))
                 return
             self.show(message)
         self.tick_clock()
         self.root.after(FRAME_MS, self.frame)
+
+
+def read_position(memory: Path | None) -> tuple[int, int] | None:
+    """The position saved in ``memory``; None when there is none or it is damaged."""
+    if memory is None:
+        return None
+    try:
+        raw = json.loads(memory.read_text(encoding="utf-8"))
+        return int(raw["x"]), int(raw["y"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def work_area(root: tk.Tk) -> Rect:
+    """The screen less its panels: X11's ``_NET_WORKAREA``, Windows' work area, else the
+    whole screen (macOS: less its menu bar and a bottom Dock)."""
+    width, height = root.winfo_screenwidth(), root.winfo_screenheight()
+    system = root.tk.call("tk", "windowingsystem")
+    if system == "x11":
+        area = _x11_work_area(root)
+        if area is not None:
+            return area
+    elif system == "win32":
+        with contextlib.suppress(Exception):
+            import ctypes
+            from ctypes import wintypes
+
+            rect = wintypes.RECT()
+            if ctypes.windll.user32.SystemParametersInfoW(0x30, 0, ctypes.byref(rect), 0):  # type: ignore[attr-defined]
+                return Rect(rect.left, rect.top, rect.right - rect.left, rect.bottom - rect.top)
+    elif system == "aqua":
+        return Rect(0, 25, width, height - 25 - 80)
+    return Rect(0, 0, width, height)
+
+
+def _x11_work_area(root: tk.Tk) -> Rect | None:
+    try:
+        from Xlib import X
+        from Xlib import display as xdisplay
+    except ImportError:
+        return None
+    try:
+        connection = xdisplay.Display(root.winfo_screen())
+    except Exception:
+        return None
+    try:
+        screen = connection.screen().root
+        atom = connection.intern_atom("_NET_WORKAREA")
+        reply = screen.get_full_property(atom, X.AnyPropertyType)
+        desktop = screen.get_full_property(connection.intern_atom("_NET_CURRENT_DESKTOP"),
+                                           X.AnyPropertyType)
+        index = int(desktop.value[0]) if desktop is not None and len(desktop.value) else 0
+        values = list(reply.value) if reply is not None else []
+        if len(values) < 4 * (index + 1):
+            index = 0
+        if len(values) < 4:
+            return None
+        x, y, w, h = (int(v) for v in values[4 * index : 4 * index + 4])
+        return Rect(x, y, w, h) if w > 0 and h > 0 else None
+    except Exception:  # a window manager that went away: the whole screen
+        return None
+    finally:
+        connection.close()
 
 
 def _read_stdin(inbox: queue.Queue[dict[str, Any] | None]) -> None:
@@ -257,11 +404,8 @@ def main() -> int:
     except tk.TclError as error:  # no display, no Xwayland, a wrong XAUTHORITY: one line
         print(f"movebreak timer window: cannot open: {error}", file=sys.stderr)
         return 1
-    root.withdraw()  # the no-focus request must be on the window before it is mapped
-    TimerWindow(root, inbox)
-    if root.tk.call("tk", "windowingsystem") == "x11":
-        _ask_not_to_be_focused(root)
-    root.deiconify()
+    root.withdraw()  # mapped by ``reveal``, once placed and asked not to be focused
+    TimerWindow(root, inbox)  # shown by the first message: placed before it appears
     root.mainloop()
     return 0
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import Enum
+from pathlib import Path
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class Notice:
     timeout: timedelta = timedelta(seconds=30)
     actions: tuple[tuple[NoticeAction, str], ...] = field(default_factory=tuple)
     kind: NoticeKind | None = None  # None: a one-off that replaces nothing
+    picture: Path | None = None  # a step's picture, where the server shows images
 
 
 class Notifier(Protocol):

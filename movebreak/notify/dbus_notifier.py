@@ -32,8 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from movebreak.core.notice_text import clean_body, clean_summary
+from movebreak.core.placement import Anchor
 from movebreak.notify.base import Notice, NoticeAction, NoticeKind
 from movebreak.notify.bus_link import BusLink, bus_reachable
+from movebreak.notify.server_place import notification_anchor
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,7 @@ class DBusNotifier:
         self._in_flight = 0  # Notify calls whose id is not recorded yet
         self._recorded = threading.Condition(self._lock)
         self.capabilities: frozenset[str] = frozenset()
+        self.server_name: str | None = None  # GetServerInformation's name: "dunst", ...
 
     def connect(self) -> bool:
         """Open the session bus and subscribe to the server's signals; False if unavailable."""
@@ -113,15 +116,37 @@ class DBusNotifier:
             self.capabilities = frozenset(reply.body[0])
         except Exception as error:
             log.info("notification server did not answer GetCapabilities: %s", error)
+        try:
+            reply = link.call(new_method_call(address, "GetServerInformation"), CALL_TIMEOUT_S)
+            self.server_name = str(reply.body[0])
+        except Exception as error:
+            log.info("notification server did not answer GetServerInformation: %s", error)
         if self._consumer is None:
             self._consumer = threading.Thread(target=self._consume, name="notify-signals",
                                               daemon=True)
             self._consumer.start()
         log.info(
-            "notifications over D-Bus; server capabilities: %s",
+            "notifications over D-Bus (%s); server capabilities: %s",
+            self.server_name or "unknown server",
             ", ".join(sorted(self.capabilities)) or "none",
         )
         return True
+
+    def server_anchor(self) -> Anchor:
+        """Where the server draws its notifications (its config read where cheap)."""
+        return notification_anchor(self.server_name, self._server_pid())
+
+    def _server_pid(self) -> int | None:
+        from jeepney import message_bus
+
+        link, server = self._link, self._server
+        if link is None or server is None:
+            return None
+        try:
+            reply = link.call(message_bus.GetConnectionUnixProcessID(server), CALL_TIMEOUT_S)
+            return int(reply.body[0])
+        except Exception:
+            return None
 
     @property
     def has_actions(self) -> bool:
@@ -142,6 +167,10 @@ class DBusNotifier:
         with self._lock:
             replaces = self._id_of.get(notice.kind, 0) if notice.kind else 0
         hints = {"urgency": ("y", 1), "desktop-entry": ("s", "movebreak")}
+        if notice.picture is not None:
+            # The spec's image hint (servers that show no images ignore it). Not
+            # "sound-name": the app plays its own cues.
+            hints["image-path"] = ("s", notice.picture.resolve().as_uri())
         timeout_ms = max(1000, round(notice.timeout.total_seconds() * 1000))
         message = new_method_call(
             DBusAddress(PATH, bus_name=BUS_NAME, interface=BUS_NAME),

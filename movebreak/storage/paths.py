@@ -39,6 +39,11 @@ class AppPaths:
         return self.data_dir / "state.json"
 
     @property
+    def window_file(self) -> Path:
+        """Where the user last dragged the timer window to."""
+        return self.data_dir / "timer-window.json"
+
+    @property
     def history_db(self) -> Path:
         return self.data_dir / "history.sqlite3"
 

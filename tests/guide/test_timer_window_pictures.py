@@ -101,10 +101,11 @@ def test_each_built_in_step_shows_its_picture_beside_the_instruction(window, tmp
             assert distances[view.image] < 2, (view.step_name, distances[view.image])
             nearest = min(distances, key=lambda name: distances[name])
             assert nearest == view.image, (view.step_name, nearest, distances)
-            # beside the instruction: at the window's left edge (its corner: x = 800 - 400
-            # - 16), under the step's name and dose, with the text to its right
+            # beside the instruction: at the window's left edge (with no ``place`` message,
+            # its default corner: the bottom left, x = 16), under the step's name and dose,
+            # with the text to its right, the buttons below it
             box = tile_box(ImageGrab.grab(xdisplay=server.display).convert("RGB"))
-            assert box is not None and 384 + 8 <= box[0] <= 384 + 16 and 48 + 40 < box[1] < 200
+            assert box is not None and 16 + 8 <= box[0] <= 16 + 16 and 200 < box[1] < 600 - 200
             walked.append(view.image)
             now += timedelta(seconds=5)
             session.next(now)

@@ -293,3 +293,41 @@ def test_done_sent_to_the_app_by_another_connection_is_ignored(bus):
         notifier.close()
         intruder.stop()
         server.stop()
+
+
+def test_a_step_notice_carries_its_picture_as_the_image_path_hint(bus, tmp_path):
+    from movebreak.core.placement import Anchor
+    from movebreak.guide.pictures import picture_path
+
+    server = NotificationServer(bus.address, capabilities=("actions", "body", "body-images"))
+    server.methods[(PATH, BUS_NAME, "GetServerInformation")] = lambda _b: (
+        "ssss", ("dunst", "dunst", "1.9.0", "1.2"))
+    (tmp_path / "dunst").mkdir()
+    (tmp_path / "dunst" / "dunstrc").write_text("[global]\norigin = bottom-left\n")
+    notifier = connected(bus, Pressed())
+    try:
+        picture = picture_path("lunges", 96)
+        assert picture is not None and picture.is_file()
+        assert notifier.show(Notice("Step 2 of 4: Lunges", "10 each side", picture=picture,
+                                    kind=NoticeKind.STEP))
+        assert notifier.show(Notice("Done: 2-minute reset", "Nice work.", kind=NoticeKind.ROUTINE))
+        [step, done] = server.notified()
+        assert step[6]["image-path"] == ("s", picture.resolve().as_uri())
+        assert step[6]["image-path"][1].startswith("file:///")
+        assert "image-path" not in done[6]
+        assert "sound-name" not in step[6]  # the app plays its own sounds
+        assert notifier.server_name == "dunst"
+        # the fake server is this process: no -config on its command line, so XDG is read
+        import os
+        old = os.environ.get("XDG_CONFIG_HOME")
+        os.environ["XDG_CONFIG_HOME"] = str(tmp_path)
+        try:
+            assert notifier.server_anchor() is Anchor.BOTTOM_LEFT
+        finally:
+            if old is None:
+                del os.environ["XDG_CONFIG_HOME"]
+            else:
+                os.environ["XDG_CONFIG_HOME"] = old
+    finally:
+        notifier.close()
+        server.stop()

@@ -11,6 +11,8 @@ from movebreak.config.errors import Problem
 from movebreak.config.loader import config_from_text, default_config
 from movebreak.core.engine import Engine, Outcome
 from movebreak.core.state import Status, TimetableState
+from movebreak.guide.messages import WindowAction
+from movebreak.guide.pictures import picture_path
 from movebreak.notify.base import NoticeAction, NoticeKind
 from movebreak.storage.state_store import load_state, save_state
 from tests.conftest import BERLIN, at
@@ -181,3 +183,71 @@ def test_quitting_does_not_wait_forever_on_a_lock_another_thread_holds(rig):
     finally:
         release.set()
         thread.join(5)
+
+
+class ShownWindow:
+    """The timer window port as the app sees it: it shows, and may fail."""
+
+    available = True
+
+    def __init__(self) -> None:
+        self.shown: list[dict] = []
+
+    def show(self, message: dict) -> None:
+        self.shown.append(message)
+
+    def end(self, message: dict) -> None:
+        self.shown.append(message)
+
+    def close(self) -> None:
+        pass
+
+
+def windowed(tmp_path):
+    clock = ManualClock(at("2026-11-30 10:00"))
+    timer = ManualTimer(clock)
+    notifier = RecordingNotifier()
+    window = ShownWindow()
+    config = default_config()  # window = true; step_notifications = ["morning"]
+    assert config.guide.window and "morning" in config.guide.step_notifications
+    controller = Controller(Engine(config, BERLIN), TimetableState(), clock, notifier,
+                            timer, lambda s: save_state(tmp_path / "state.json", s), window)
+    controller.start_up()
+    return controller, clock, timer, notifier, window
+
+
+def test_an_open_window_is_not_repeated_by_notifications(tmp_path):
+    controller, clock, timer, notifier, window = windowed(tmp_path)
+    controller.start_routine("morning")
+    assert window.shown[0]["step"]  # the window shows the routine...
+    for _ in range(3):  # step 2 has two sides
+        controller.window_action(WindowAction.NEXT)
+    assert window.shown[-1]["position"] == "step 3 of 7"
+    # ...so neither "Started" nor the steps come as notifications
+    assert [n.title for n in notifier.shown] == []
+
+
+def test_a_window_that_fails_to_open_hands_the_routine_to_notifications(tmp_path):
+    controller, clock, timer, notifier, window = windowed(tmp_path)
+    controller.start_routine("morning")
+    controller.window_action(WindowAction.NEXT)
+    assert notifier.shown == []
+    controller.window_failed()  # the window process exited before anything was pressed
+    assert notifier.shown[0].title.startswith("Started: Morning routine")
+    assert notifier.shown[1].title == "Step 2 of 7: Thoracic rotations"
+    assert notifier.shown[1].picture == picture_path("thoracic-rotation", 96)
+    controller.window_action(WindowAction.NEXT)
+    assert notifier.shown[-1].title == "Switch sides: Thoracic rotations"
+    controller.window_action(WindowAction.NEXT)
+    assert notifier.shown[-1].kind is NoticeKind.STEP
+    assert notifier.shown[-1].title.startswith("Step 3 of 7")
+    assert notifier.shown[-1].picture is not None and notifier.shown[-1].picture.is_file()
+
+
+def test_with_the_window_off_step_notices_carry_their_picture(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    controller.start_routine("morning")
+    timer.run_until(at("2026-11-30 10:05"), controller)
+    [first, *_] = [n for n in notifier.shown if n.kind is NoticeKind.STEP]
+    assert first.picture is not None and first.picture.parent.name == "96"
+    assert first.picture.is_file()
