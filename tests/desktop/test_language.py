@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from harness import MOVEBREAK, wait_until
 from PIL import Image, ImageOps
-from test_app import QUIET, READY, open_menu
-from test_guided import START_RESET, timer_window
+from test_app import READY, config, open_menu
+from test_guided import timer_window
 
 pytestmark = pytest.mark.desktop
 GERMAN = {"LANG": "de_DE.UTF-8", "LANGUAGE": "de", "LC_ALL": "", "LC_MESSAGES": "",
@@ -60,24 +60,30 @@ def buttons(window: Image.Image, stem: Path) -> list[str]:
 def test_german_menu_notifications_and_timer_window(launch, desktop, artifacts, gtk_tray):
     desktop.move_mouse(5, 5, relative=True)
     app = launch([*MOVEBREAK, "-v"], env_extra={"PYSTRAY_BACKEND": "", **GERMAN},
-                 config_text=QUIET)
+                 config_text=config("3s"))
     icon = desktop.wait_for_icon(timeout=10)
     app.wait_for_log(READY, timeout=15)
 
+    # The prompt as the notification server received it: title, steps, buttons.
+    prompt = desktop.wait_for_notification(
+        lambda n: n.summary.startswith("2-Minuten-Auflockerung"), timeout=10)
+    assert prompt.summary == "2-Minuten-Auflockerung · 2 Min.", prompt.summary
+    assert "Band auseinanderziehen (10–15 Wiederholungen): Halte ein Band auf Schulterhöhe" \
+        in prompt.body, prompt.body
+    assert "Brustdehnung an der Wand (30–45 s pro Seite)" in prompt.body, prompt.body
+    buttons_sent = [prompt.actions[key] for key in ("start", "snooze", "skip")]
+    assert buttons_sent == ["Starten", "10 Min. später", "Auslassen"], prompt.actions
+
+    # The tray menu, read from its pixels, says the prompt is due.
     menu = open_menu(desktop, icon, artifacts, "menu-de")
     text = ocr(desktop.crop_icon(desktop.screenshot(), menu), artifacts / "menu-de-ocr.png")
-    assert "Als Nächstes: 2-Minuten-Auflockerung um" in text, text
+    assert "Jetzt fällig: 2-Minuten-Auflockerung" in text, text
+    desktop.key("Escape")
 
-    desktop.key(*START_RESET, "Return")
-    note = desktop.wait_for_notification(
-        lambda n: n.summary.startswith("Gestartet: 2-Minuten-Auflockerung"))
-    assert "Band auseinanderziehen (10–15 Wiederholungen)" in note.body, note.body
-    assert "Brustdehnung an der Wand (30–45 s pro Seite)" in note.body, note.body
-    assert "Halte ein Band auf Schulterhöhe" in note.body, note.body
-
+    # Start from the notification: the timer window, read from its pixels.
+    desktop.pick_action("start", prompt.id)
     window = timer_window(desktop, artifacts, "timer-window-de")
     shot = desktop.crop_icon(desktop.screenshot(), window)
-    shot.save(artifacts / "timer-window-de.png")
     upper = ocr(shot.crop((0, 0, shot.width, shot.height - 44)),
                 artifacts / "timer-window-de-ocr.png", dark=True)
     assert "Band auseinanderziehen" in upper, upper
@@ -87,12 +93,18 @@ def test_german_menu_notifications_and_timer_window(launch, desktop, artifacts, 
     assert labels == ["Pause", "Weiter", "Später", "Auslassen", "Erledigt"]  # none cut off
 
     desktop.click(window.x + window.width // 10, window.y + window.height - 22)  # Pause
+
     def paused():
         shot = desktop.crop_icon(desktop.screenshot(), window)
         shot.save(artifacts / "timer-window-de-paused.png")
         first = buttons(shot, artifacts / "timer-window-de-paused-button")[0]
         return (shot, first) if first == "Fortsetzen" else None
+
     shot, _ = wait_until(paused, 5, "the Pause button to say Fortsetzen, whole")
-    shot.save(artifacts / "timer-window-de-paused.png")
     assert "pausiert" in ocr(shot.crop((0, 0, shot.width, shot.height - 44)),
                              artifacts / "timer-window-de-paused-ocr.png", dark=True)
+
+    desktop.click(window.x + window.width - 40, window.y + window.height - 22)  # Erledigt
+    done = desktop.wait_for_notification(lambda n: n.summary.startswith("Geschafft"), timeout=8)
+    assert (done.summary, done.body) == (
+        "Geschafft: 2-Minuten-Auflockerung", "Gut gemacht. Weiter geht’s.")
