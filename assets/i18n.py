@@ -37,7 +37,7 @@ PACKAGE = REPO / "movebreak"
 LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / "movebreak.pot"
 LANGUAGES = ("de", "es", "fr")
-KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"gettext": None, "ngettext": (1, 2), "N_": None, "Message": None}
 ROUTINE_TEXT = ("title", "summary")
 STEP_TEXT = ("section", "name", "instruction")
 

@@ -63,7 +63,7 @@ def notice_for(event: Event, config: Config, words: Words | None = None) -> Noti
 def config_problem_notice(problems: list[Problem], words: Words | None = None) -> Notice:
     """One notification for a broken config edit, naming file and line."""
     say = words or language()
-    shown = [str(p) for p in problems[:3]]
+    shown = [p.text(say) for p in problems[:3]]
     if len(problems) > 3:
         more = len(problems) - 3
         shown.append(say.ngettext("... and {count} more problem (movebreak config check)",

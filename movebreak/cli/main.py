@@ -202,7 +202,7 @@ def _next(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         config = load_config(paths.config_file)
     except ConfigError as error:
-        print(error, file=sys.stderr)
+        print(error.text(language()), file=sys.stderr)
         return 1
     tz = resolve_timezone(config)
     if args.start:
@@ -274,7 +274,7 @@ def _meetings(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         config = load_config(paths.config_file)
     except ConfigError as error:
-        print(error, file=sys.stderr)
+        print(error.text(language()), file=sys.stderr)
         return 1
     return run_meetings(args, lambda: config.calendar, cache_dir=paths.cache_dir / "calendar",
                         tz=resolve_timezone(config))
@@ -305,10 +305,10 @@ def _config(args: argparse.Namespace, paths: AppPaths) -> int:
         config = load_config(target)
     except ConfigError as error:
         for problem in error.problems:
-            print(problem)
+            print(problem.text(words))
         return 1
     for note in config.notes:  # usable, but a detail is lost (a step's picture)
-        print(note)
+        print(note.text(words))
     if config.notes:
         print(words.gettext("{path}: OK (with the warnings above)").format(path=target))
     else:

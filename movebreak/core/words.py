@@ -55,3 +55,37 @@ ENGLISH: Words = English()
 def N_(message: str) -> str:
     """Mark ``message`` for translation without translating it (done where it is shown)."""
     return message
+
+
+class Message(str):
+    """An English sentence that keeps its template and values, to be said in another language.
+
+    It is the English text itself (a ``str``), so tests, logs and callers that want
+    English need nothing else; the shell calls :meth:`say` where a person reads it. A
+    value that is a ``Message`` itself is said in the same language. The template is
+    the catalogue's message id (``Message`` is an extraction keyword, like ``N_``).
+    """
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, /, **values: object) -> Message:
+        text = super().__new__(cls, template.format(**values))
+        text.template = template
+        text.values = values
+        return text
+
+    def say(self, words: Words) -> str:
+        values = {key: say(value, words) for key, value in self.values.items()}
+        return words.gettext(self.template).format(**values)
+
+
+def say(text: object, words: Words) -> str:
+    """``text`` in ``words`` when it is a :class:`Message`, else as it is."""
+    return text.say(words) if isinstance(text, Message) else str(text)
+
+
+def message_of(error: BaseException) -> str:
+    """The exception's message, a :class:`Message` still when it was raised with one."""
+    first = error.args[0] if len(error.args) == 1 else None
+    return first if isinstance(first, Message) else str(error)

@@ -146,3 +146,22 @@ def test_the_config_in_english_when_the_environment_is(monkeypatch: pytest.Monke
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     assert default_config().routine("morning").title == "Morning routine"
+
+
+def test_config_problems_say_their_message_in_the_language_and_keep_keys_and_values(
+    tmp_path: Path,
+) -> None:
+    from movebreak.config.errors import ConfigError
+
+    path = str(tmp_path / "config.toml")
+    with pytest.raises(ConfigError) as caught:
+        config_from_text('[reset]\nevery = "soon"\n[work]\nstart = "9"\n', path)
+    english = caught.value.text()
+    german = caught.value.text(language(GERMAN))
+    assert english == str(caught.value)  # English is the text itself
+    assert f'{path}:2: reset.every: expected a duration such as "45m" or "1h30m", got "soon"' \
+        in english
+    assert f'{path}:2: reset.every: erwartet wird eine Dauer wie "45m" oder "1h30m", ' \
+        'angegeben ist "soon"' in german
+    assert f'{path}:4: work.start: erwartet wird eine Uhrzeit wie "09:00", angegeben ist "9"' \
+        in german
