@@ -20,7 +20,12 @@ median of ``--runs`` runs, each on a fresh desktop.
 Run: ``.venv/bin/python bench/idle_cost.py`` (defaults: 20 s settle, 60 s window,
 3 runs, about 10 minutes; 15 with ``--xorg``); a quick look: ``--settle 5 --window 15
 --runs 1``. ``--user away`` lets nobody touch the mouse (use ``--settle 150`` so the
-user counts as away before the window starts).
+user counts as away before the window starts). ``--user untouched`` measures the state
+of issue 15: the display never receives input at all, neither before the app starts
+nor after, and every program starts only once the display has been idle past
+movebreak's ``[away] natural_break`` (2 min by default), so movebreak is away from its
+first look ("Away since HH:MM: a natural break" in its tray title, which the run
+checks before the window) and the window measures that state from its start.
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ class Figures:
     busiest_threads: list[str]
     fork_method: str
     after_routine: dict[str, Any] | None = None
+    title: str = ""  # the tray icon's title when the window started
 
 
 def small_calendar(now: datetime) -> str:
@@ -92,6 +98,29 @@ def movebreak_config(ics: Path) -> str:
     """The defaults, plus one local calendar refreshed on the default interval."""
     return (f'[calendar]\nrefresh = "15m"\n\n[[calendar.sources]]\nname = "work"\n'
             f'path = "{ics}"\n')
+
+
+NATURAL_BREAK_S = 120.0  # movebreak's default [away] natural_break
+UNTOUCHED_MARGIN_S = 5.0
+
+
+def display_idle(desktop: Desktop) -> float:
+    """Seconds since the display last saw input (MIT-SCREEN-SAVER, as movebreak reads it)."""
+    return desktop.x.screen().root.screensaver_query_info().idle / 1000.0
+
+
+def wait_untouched(desktop: Desktop, seconds: float) -> None:
+    """Let the display sit without input until it has been idle ``seconds``."""
+    left = seconds - display_idle(desktop)
+    if left > 0:
+        print(f"untouched: waiting {left:.0f} s for the display to be idle {seconds:.0f} s",
+              flush=True)
+        time.sleep(left)
+
+
+def tray_title(desktop: Desktop) -> str:
+    """The docked icon's title (one program is measured at a time)."""
+    return next((i.name or "" for i in desktop.tray_icons() if i.viewable), "")
 
 
 def idle_window(desktop: Desktop, root: int, window: float, user: str) -> dict[str, Any]:
@@ -162,6 +191,9 @@ def measure(desktop: Desktop, subject: Subject, args: argparse.Namespace,
     try:
         dock = wait_docked(desktop, started)
         spend(desktop, args.settle, args.user == "active")
+        title = tray_title(desktop)
+        if subject.movebreak and args.user == "untouched" and "Away since" not in title:
+            raise RuntimeError(f"movebreak is not away before the window: {title!r}")
         idle = idle_window(desktop, app.pid, args.window, args.user)
         mem = procfs.memory(app.pid)
         routine = after_routine(desktop, app, args.after, args.user) if subject.movebreak else None
@@ -174,7 +206,7 @@ def measure(desktop: Desktop, subject: Subject, args: argparse.Namespace,
     if result.left_behind:
         print(f"  note: {subject.name} left {len(result.left_behind)} process(es) running")
     return Figures(dock_s=dock, pss=mem.pss, uss=mem.uss, processes=mem.processes,
-                   after_routine=routine, **idle)
+                   after_routine=routine, title=title, **idle)
 
 
 def subjects(with_xorg: bool) -> list[Subject]:
@@ -197,6 +229,8 @@ def run_once(number: int, args: argparse.Namespace) -> dict[str, Figures]:
         ics = desktop.tmp / "calendar.ics"
         ics.write_text(small_calendar(datetime.now(UTC)))
         for subject in order:
+            if args.user == "untouched":
+                wait_untouched(desktop, NATURAL_BREAK_S + UNTOUCHED_MARGIN_S)
             config = movebreak_config(ics) if subject.movebreak else None
             print(f"run {number + 1}: {subject.name} ...", flush=True)
             figures[subject.name] = measure(desktop, subject, args, config)
@@ -247,8 +281,10 @@ def main() -> int:
     parser.add_argument("--after", type=float, default=5.0,
                         help="seconds after a routine before memory is read again")
     parser.add_argument("--xorg", action="store_true", help="also the menu-less xorg floor")
-    parser.add_argument("--user", choices=("active", "away"), default="active",
-                        help="active: the pointer moves every 10 s; away: nobody touches it")
+    parser.add_argument("--user", choices=("active", "away", "untouched"), default="active",
+                        help="active: the pointer moves every 10 s; away: nobody touches "
+                             "it; untouched: the display never gets input, and each "
+                             "program starts with the user already away")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     compile_like_an_install()

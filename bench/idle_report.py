@@ -63,6 +63,8 @@ def print_report(figures: dict[str, dict[str, Any]], gap: dict[str, float], mach
         print(f"\n{XORG} (no menu): PSS {mb(x['pss'])}, USS {mb(x['uss'])}, CPU "
               f"{x['cpu_percent']:.2f} %, {x['switches_per_s']:.2f} switches/s, "
               f"{x['forks_per_min']:.1f} forks/min, docked after {x['dock_s']:.3f} s")
+    if app.get("title"):
+        print(f"\n{APP}'s tray title when the window started: {app['title']!r}")
     for name, values in figures.items():
         if values["busiest_threads"]:
             print(f"\n{name}: threads that woke up (last run): "

@@ -25,6 +25,16 @@ from movebreak.config.errors import Problem
 from movebreak.config.model import Config
 from movebreak.core import away
 from movebreak.core.agenda import Meeting
+from movebreak.core.commands import (
+    Activate,
+    Command,
+    Done,
+    InRoutine,
+    Reply,
+    Skip,
+    Snooze,
+    Start,
+)
 from movebreak.core.engine import Engine, Event, Outcome, Result
 from movebreak.core.presence import SLEEP_SLACK, PresenceEvent, PresenceKind, clock_jump
 from movebreak.core.session_events import Outcome as SessionOutcome
@@ -32,7 +42,6 @@ from movebreak.core.session_events import SessionResult
 from movebreak.core.state import TimetableState
 from movebreak.core.view import TrayView, tray_view
 from movebreak.guide.display import NoDisplay, SessionDisplay
-from movebreak.guide.messages import WindowAction
 from movebreak.i18n import language
 from movebreak.notify.base import Notice, Notifier
 from movebreak.schedule.wakeup import WakeupTimer
@@ -46,6 +55,12 @@ PROGRESS_REFRESH = timedelta(seconds=20)
 SHUTDOWN_WAIT = 5.0
 
 EventSink = Callable[[Event], None]
+# A guided routine's end, as the command the timetable hears.
+_REPORTED: dict[SessionOutcome, Command] = {
+    SessionOutcome.COMPLETED: Done(),
+    SessionOutcome.SKIPPED: Skip(),
+    SessionOutcome.SNOOZED: Snooze(),
+}
 
 
 class Controller:
@@ -148,71 +163,44 @@ class Controller:
             self._apply(lambda n: self._engine.advance(self._state, n))
 
     # ----- the user ----------------------------------------------------------
-    def activate(self) -> None:
+    def handle(self, command: Command, *, in_routine: bool = False) -> Reply:
+        """Apply the user's ``command``; ``in_routine``: it came from the routine's window
+        or step notice, so it means nothing once that routine is over."""
+        if isinstance(command, Activate):
+            return self._activate()
+        if isinstance(command, Start) and command.routine is not None:
+            from movebreak.control.report import resolve_routine
+
+            command = Start(resolve_routine(self.config, command.routine))
+        with self._lock:
+            guided, mode = self._guided, command.in_routine
+            if guided is None or mode is InRoutine.LEAVES:
+                if not in_routine and mode is not InRoutine.STEP:
+                    self._apply(lambda now: self._engine.apply(self._state, now, command))
+            elif mode is InRoutine.DROPS:
+                self._guided = None
+                result = guided.abandon(self._clock.now())
+                self._apply(lambda now: self._engine.apply(self._state, now, command),
+                            session=result)
+            else:
+                taken = Skip() if mode is InRoutine.SKIPS else command
+                result = guided.act(taken, self._clock.now())
+                if result is not None:
+                    self._finish(result, taken)
+                else:
+                    self._reschedule(self._clock.now())
+                if mode is InRoutine.SKIPS:
+                    self._apply(lambda now: self._engine.apply(self._state, now, command))
+        return Reply()
+
+    def _activate(self) -> Reply:
         """Left click: start what is due, else say what is next."""
         with self._lock:
             due = self._state.pending is not None
         if due:
-            self.start_routine(None)
-        else:
-            self._notifier.show(Notice("movebreak", self.view.headline, timedelta(seconds=8)))
-
-    def start_routine(self, routine_id: str | None) -> None:
-        with self._lock:
-            if self._guided is not None:
-                self._end_guided(WindowAction.SKIP)
-            self._apply(lambda now: self._engine.start(self._state, now, routine_id))
-
-    def snooze(self, length: timedelta | None = None) -> None:
-        wait = length or self.config.prompts.snooze
-        with self._lock:
-            if self._guided is not None:
-                self._end_guided(WindowAction.SNOOZE, wait)
-            else:
-                self._apply(lambda now: self._engine.snooze(self._state, now, wait))
-
-    def skip(self) -> None:
-        with self._lock:
-            if self._guided is not None:
-                self._end_guided(WindowAction.SKIP)
-            else:
-                self._apply(lambda now: self._engine.skip(self._state, now))
-
-    def done(self) -> None:
-        with self._lock:
-            if self._guided is not None:
-                self._end_guided(WindowAction.DONE)
-            else:
-                self._apply(lambda now: self._engine.done(self._state, now))
-
-    def pause(self, length: timedelta | None) -> None:
-        """Pause for ``length``, or until tomorrow when it is None."""
-        with self._lock:
-            result = self._guided.abandon(self._clock.now()) if self._guided else None
-            self._guided = None
-
-            def step(now: datetime) -> Result:
-                until = now + length if length else self._engine.pause_until_tomorrow(now)
-                return self._engine.pause(self._state, now, until)
-
-            self._apply(step, session=result)
-
-    def resume(self) -> None:
-        self._apply(lambda now: self._engine.resume(self._state, now))
-
-    def window_action(self, action: WindowAction) -> None:
-        """A button in the timer window (or on a step notification)."""
-        with self._lock:
-            if self._guided is None:
-                return
-            if action is WindowAction.SNOOZE:
-                self._end_guided(action, self.config.prompts.snooze)
-                return
-            result = self._guided.act(action, self._clock.now())
-            if result is not None:
-                self._finish(result)
-            else:
-                self._reschedule(self._clock.now())
+            return self.handle(Start())
+        self._notifier.show(Notice("movebreak", self.view.headline, timedelta(seconds=8)))
+        return Reply()
 
     def window_failed(self) -> None:
         """The timer window did not open: the routine goes on by notifications."""
@@ -299,22 +287,14 @@ class Controller:
         self._notifier.show(config_problem_notice(problems))
 
     # ----- internals ---------------------------------------------------------
-    def _end_guided(self, action: WindowAction, snooze: timedelta | None = None) -> None:
-        assert self._guided is not None
-        result = self._guided.act(action, self._clock.now())
-        if result is not None:
-            self._finish(result, snooze)
-
-    def _finish(self, result: SessionResult, snooze: timedelta | None = None) -> None:
-        """The guided routine is over: tell the core how it went."""
+    def _finish(self, result: SessionResult, by: Command | None = None) -> None:
+        """The guided routine is over: tell the core how it went (``by`` a snooze of
+        some length, say)."""
         self._guided = None
-        wait = snooze or self.config.prompts.snooze
-        operations = {
-            SessionOutcome.COMPLETED: lambda now: self._engine.done(self._state, now),
-            SessionOutcome.SKIPPED: lambda now: self._engine.skip(self._state, now),
-            SessionOutcome.SNOOZED: lambda now: self._engine.snooze(self._state, now, wait),
-        }
-        self._apply(operations[result.outcome], session=result)
+        command = _REPORTED[result.outcome]
+        if type(by) is type(command):
+            command = by
+        self._apply(lambda now: self._engine.apply(self._state, now, command), session=result)
 
     def _apply(
         self,

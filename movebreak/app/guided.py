@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from movebreak.config.model import Config
+from movebreak.core.commands import Command, Done, Hold, Next, Skip, Snooze
 from movebreak.core.cues import Countdown, Cue, cue_for
 from movebreak.core.routines import Routine
 from movebreak.core.session import Session
@@ -30,17 +31,17 @@ from movebreak.core.session_events import (
 )
 from movebreak.core.words import N_
 from movebreak.guide.display import SessionDisplay
-from movebreak.guide.messages import WindowAction, end_message, show_message
+from movebreak.guide.messages import end_message, show_message
 from movebreak.guide.pictures import NOTIFICATION_SIZE, picture_path, step_picture
 from movebreak.i18n import language
-from movebreak.notify.base import Notice, NoticeAction, NoticeKind, Notifier
+from movebreak.notify.base import Notice, NoticeKind, Notifier
 from movebreak.sound.player import CuePlayer
 from movebreak.sound.settings import cue_sound
 
 log = logging.getLogger(__name__)
 
-STEP_ACTIONS = ((NoticeAction.NEXT, N_("Next")), (NoticeAction.PAUSE, N_("Pause")),
-                (NoticeAction.DONE, N_("Done")))
+STEP_ACTIONS: tuple[tuple[Command, str], ...] = ((Next(), N_("Next")), (Hold(), N_("Pause")),
+                                                  (Done(), N_("Done")))
 END_TEXT = {
     Outcome.COMPLETED: N_("Done. Nice work!"),
     Outcome.SKIPPED: N_("Skipped"),
@@ -97,16 +98,16 @@ class GuidedRoutine:
             self._play(Cue.COUNTDOWN)
         return self._handle(self.session.tick(now), now)
 
-    def act(self, action: WindowAction, now: datetime) -> SessionResult | None:
+    def act(self, command: Command, now: datetime) -> SessionResult | None:
         """A button in the window, on a notification or in the tray."""
-        operation = {
-            WindowAction.PAUSE: self.session.toggle_pause,
-            WindowAction.NEXT: self.session.next,
-            WindowAction.SNOOZE: self.session.snooze,
-            WindowAction.SKIP: self.session.skip,
-            WindowAction.DONE: self.session.done,
-        }[action]
-        return self._handle(operation(now), now)
+        operations: dict[type[Command], Callable[[datetime], list[SessionEvent]]] = {
+            Hold: self.session.toggle_pause,
+            Next: self.session.next,
+            Snooze: self.session.snooze,
+            Skip: self.session.skip,
+            Done: self.session.done,
+        }
+        return self._handle(operations[type(command)](now), now)
 
     def abandon(self, now: datetime) -> SessionResult | None:
         """End it quietly (the whole app was paused): skipped with the steps done so far."""

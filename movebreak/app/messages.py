@@ -6,25 +6,24 @@ from datetime import timedelta
 
 from movebreak.config.errors import Problem
 from movebreak.config.model import Config
+from movebreak.core.commands import Command, Skip, Snooze, Start
 from movebreak.core.durations import speak_seconds
 from movebreak.core.engine import Event, Outcome
 from movebreak.core.routines import notification_body, notification_title
 from movebreak.core.state import Source
 from movebreak.core.words import Words
 from movebreak.i18n import language
-from movebreak.notify.base import Notice, NoticeAction, NoticeKind
+from movebreak.notify.base import Notice, NoticeKind
 
 
-def prompt_actions(
-    config: Config, words: Words | None = None
-) -> tuple[tuple[NoticeAction, str], ...]:
+def prompt_actions(config: Config, words: Words | None = None) -> tuple[tuple[Command, str], ...]:
     """Start / Snooze N / Skip: the snooze button says what [prompts] snooze is."""
     say = words or language()
     snooze = speak_seconds(config.prompts.snooze.total_seconds(), say)
     return (
-        (NoticeAction.START, say.gettext("Start")),
-        (NoticeAction.SNOOZE, say.gettext("Snooze {time}").format(time=snooze)),
-        (NoticeAction.SKIP, say.gettext("Skip")),
+        (Start(), say.gettext("Start")),
+        (Snooze(), say.gettext("Snooze {time}").format(time=snooze)),
+        (Skip(), say.gettext("Skip")),
     )
 
 

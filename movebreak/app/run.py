@@ -27,10 +27,12 @@ from movebreak.autostart.service import detect as detect_autostart
 from movebreak.config.errors import ConfigError
 from movebreak.config.loader import builtin_text, default_config
 from movebreak.config.model import Config
+from movebreak.core.commands import Command, OpenConfig, Quit, Reply, Status, ToggleLogin
 from movebreak.core.engine import Engine
+from movebreak.core.menu import menu_choices
 from movebreak.guide.display import NoDisplay, SessionDisplay, WindowProcess
-from movebreak.guide.messages import WindowAction, place_message
-from movebreak.notify.base import FallbackNotifier, LogNotifier, NoticeAction, NoticeKind
+from movebreak.guide.messages import place_message
+from movebreak.notify.base import FallbackNotifier, LogNotifier, NoticeKind
 from movebreak.notify.dbus_notifier import DBusNotifier
 from movebreak.notify.plyer_notifier import PlyerNotifier
 from movebreak.quiet.base import QuietReason
@@ -48,15 +50,6 @@ if TYPE_CHECKING:
     from movebreak.watch.clock import ClockWatch
 
 log = logging.getLogger(__name__)
-
-# A step notice's buttons (and a click on it) do what the timer window's buttons do.
-_STEP_BUTTONS = {
-    NoticeAction.NEXT: WindowAction.NEXT,
-    NoticeAction.PAUSE: WindowAction.PAUSE,
-    NoticeAction.DONE: WindowAction.DONE,
-    NoticeAction.DEFAULT: WindowAction.NEXT,
-}
-
 
 def _app_icon(paths: AppPaths) -> Path | None:
     """The app icon for notifications: the packaged PNG (ICO on Windows), as a real file."""
@@ -77,7 +70,7 @@ def _app_icon(paths: AppPaths) -> Path | None:
 
 
 def _display_for(
-    on_action: Callable[[WindowAction], None],
+    on_action: Callable[[Command], None],
     on_failure: Callable[[], None],
     placement: Callable[[], dict[str, Any]],
 ) -> SessionDisplay:
@@ -123,8 +116,8 @@ class App:
             notifier,
             self.timer,
             lambda s: save_state(paths.state_file, s),
-            _display_for(self.controller_window_action, lambda: self.controller.window_failed(),
-                         self._window_placement),
+            _display_for(lambda command: self._routine_command(command),
+                         lambda: self.controller.window_failed(), self._window_placement),
             sound=self.sound,
         )
         self.autostart = detect_autostart(paths.data_dir)
@@ -144,7 +137,7 @@ class App:
         if self.live_calls is not None:
             self.live_calls.enable(config.quiet.live_calls)
         if self._tray is not None:
-            self._tray.set_labels(self._labels(), config.prompts.snooze_choices)
+            self._tray.set_choices(menu_choices(self.controller.config))
 
     def _wake(self) -> None:
         """The timetable's moment: look whether the user is here first, then act."""
@@ -241,87 +234,55 @@ class App:
     def _config_failed(self, error: ConfigError) -> None:
         self.controller.config_failed(error.problems)
 
-    def _labels(self) -> dict[str, str]:
-        config = self.controller.config
-        return {
-            "reset": config.reset.routine,
-            "morning": config.morning.routine,
-            "reset_title": config.routine(config.reset.routine).title,
-            "morning_title": config.routine(config.morning.routine).title,
-        }
-
     def _window_placement(self) -> dict[str, Any]:
         """Where the timer window opens: clear of the notifications, or where the user
         put it last (the window reads and writes ``window_file``)."""
         return place_message(self.dbus_notifier.server_anchor(), self.paths.window_file)
 
-    def controller_window_action(self, action: WindowAction) -> None:
-        self.controller.window_action(action)
+    def _routine_command(self, command: Command) -> None:
+        """A button of the running routine's (its window, a step notice)."""
+        self.controller.handle(command, in_routine=True)
 
     def _refresh_today(self, _event: object = None) -> None:
         if self._tray is not None and self.history is not None:
             self._tray.set_today(self.history.today(self.clock.now()))
 
-    def _notification_action(self, action: NoticeAction, kind: NoticeKind) -> None:
+    def _notification_action(self, command: Command, kind: NoticeKind) -> None:
         """A button on a notification: the same as the tray or window item of that name."""
         if kind is NoticeKind.STEP:
-            step = _STEP_BUTTONS.get(action)
-            if step is not None:
-                self.controller.window_action(step)
+            self._routine_command(command)
         elif kind is NoticeKind.PROMPT:
-            if action in (NoticeAction.START, NoticeAction.DEFAULT):
-                self.controller.start_routine(None)
-            elif action is NoticeAction.SNOOZE:
-                self.controller.snooze(None)
-            elif action is NoticeAction.SKIP:
-                self.controller.skip()
+            self.controller.handle(command)
 
-    # ----- actions the tray calls that are the app's, not the timetable's -------
+    # ----- the user's commands, from the tray and the control channel -----------
+    def handle(self, command: Command) -> Reply:
+        """The app's own commands here; the timetable's go to the controller."""
+        match command:
+            case Status():
+                return Reply(self.controller.status_report())
+            case Quit():
+                self._on_quit()
+            case OpenConfig():
+                self.open_config()
+            case ToggleLogin():
+                self.toggle_login()
+            case _:
+                return self.controller.handle(command)
+        return Reply()
+
     def open_config(self) -> None:
         path = self.paths.config_file
         if not path.exists():
             write_atomic(path, builtin_text("config.toml"), private=True)  # may get feed tokens
         open_in_editor(path)
 
-    def quit(self) -> None:
-        self._on_quit()
-
-    # The tray's timetable actions go straight to the controller.
-    def activate(self) -> None:
-        self.controller.activate()
-
-    def start_routine(self, routine_id: str) -> None:
-        """Start a routine; "reset"/"morning" mean the timetable's (raises UnknownRoutine)."""
-        from movebreak.control.report import resolve_routine
-
-        self.controller.start_routine(resolve_routine(self.controller.config, routine_id))
-
-    def status(self) -> dict[str, Any]:
-        """What ``movebreak status`` prints (the control channel's ControlTarget)."""
-        return self.controller.status_report()
-
-    def snooze(self, length: timedelta) -> None:
-        self.controller.snooze(length)
-
-    def skip(self) -> None:
-        self.controller.skip()
-
-    def done(self) -> None:
-        self.controller.done()
-
-    def pause(self, length: timedelta | None) -> None:
-        self.controller.pause(length)
-
-    def resume(self) -> None:
-        self.controller.resume()
-
     # ----- life cycle ----------------------------------------------------------
     def start(self, tray: TrayIcon | None) -> None:
         """Load the config, fill in the tray's menu, then start the timer and watchers."""
         self.reloader.load()
         if tray is not None:
-            tray.attach(self, self.controller.view, self._labels(),
-                        self.controller.config.prompts.snooze_choices)
+            choices = menu_choices(self.controller.config)
+            tray.attach(self, self.controller.view, choices, self.login_enabled)
             self._tray = tray
             self.controller.on_view(tray.show)
         self._ready()

@@ -18,7 +18,8 @@ from typing import Any, TextIO
 
 from movebreak.control.client import DEFAULT_TIMEOUT, send
 from movebreak.control.errors import ControlError, NotRunning
-from movebreak.control.protocol import UNTIL_TOMORROW, Command, ProtocolError, make_request
+from movebreak.control.protocol import ProtocolError, make_request
+from movebreak.core.commands import VERBS, Command, Pause, Snooze, Start, Status
 from movebreak.core.durations import format_duration
 
 
@@ -30,29 +31,20 @@ class ExitCode(IntEnum):
 
 
 def add_control_parsers(subparsers: argparse._SubParsersAction) -> None:
-    """Add the control commands; each parser sets ``args.control`` to its Command."""
-
-    def add(command: Command, help_text: str) -> argparse.ArgumentParser:
-        parser = subparsers.add_parser(command.value, help=help_text, description=help_text)
-        parser.set_defaults(control=command)
-        return parser
-
-    status = add(Command.STATUS, "what is next, what runs, paused or not (of the running app)")
-    status.add_argument("--json", action="store_true", help="print the status as JSON")
-    start = add(Command.START, "start a routine now: reset, morning or any routine id")
-    start.add_argument("routine", metavar="ROUTINE")
-    snooze = add(Command.SNOOZE, "snooze the prompt that is due, e.g. `snooze 10m`")
-    snooze.add_argument("length", metavar="DURATION")
-    add(Command.SKIP, "skip the prompt that is due")
-    add(Command.DONE, "mark the prompt (or the running routine) done")
-    pause = add(Command.PAUSE, f"hold every prompt: `pause 1h` or `pause {UNTIL_TOMORROW}`")
-    pause.add_argument("length", metavar=f"DURATION|{UNTIL_TOMORROW}")
-    add(Command.RESUME, "end a pause")
-    add(Command.QUIT, "quit the running app")
+    """Add the control commands (each verb with help); each sets ``args.control`` to its verb."""
+    for verb, kind in VERBS.items():
+        if not (kind.remote and kind.help):
+            continue
+        parser = subparsers.add_parser(verb, help=kind.help, description=kind.help)
+        parser.set_defaults(control=verb)
+        if kind is Status:
+            parser.add_argument("--json", action="store_true", help="print the status as JSON")
+        elif kind.needs:
+            parser.add_argument("argument", metavar=kind.metavar)
 
 
 def is_control_command(args: argparse.Namespace) -> bool:
-    return isinstance(getattr(args, "control", None), Command)
+    return getattr(args, "control", None) in VERBS
 
 
 def run_control(
@@ -64,25 +56,25 @@ def run_control(
 ) -> int:
     """Send the command in ``args`` to the running app and print what happened."""
     out, err = out or sys.stdout, err or sys.stderr
-    command: Command = args.control
-    argument = getattr(args, "routine", None) or getattr(args, "length", None)
+    verb: str = args.control
+    argument = getattr(args, "argument", None)
     try:
-        request = make_request(command, argument)
+        command = make_request(verb, argument)
     except ProtocolError as error:
         print(f"movebreak: {error.message}", file=err)
         return ExitCode.USAGE
     try:
-        reply = send(request, folder, timeout)
+        reply = send(command, folder, timeout)
     except NotRunning as error:
         print(error, file=err)
         return ExitCode.NOT_RUNNING
     except ControlError as error:
-        print(f"movebreak {command.value}: {error}", file=err)
+        print(f"movebreak {verb}: {error}", file=err)
         return ExitCode.REFUSED
     if not reply.ok:
-        print(f"movebreak {command.value}: {reply.message}", file=err)
+        print(f"movebreak {verb}: {reply.message}", file=err)
         return ExitCode.REFUSED
-    if command is Command.STATUS:
+    if isinstance(command, Status):
         if getattr(args, "json", False):
             print(json.dumps(reply.data, indent=2), file=out)
         else:
@@ -94,22 +86,15 @@ def run_control(
 
 def confirmation(command: Command, argument: str | None, status: dict[str, Any]) -> str:
     """One line saying what the command did, then what the tray now says."""
-    if command is Command.START:
+    if isinstance(command, Start):
         running = status.get("running")
         title = running.get("title") if isinstance(running, dict) else None
         said = f"Started {title or argument}."
-    elif command in (Command.SNOOZE, Command.PAUSE) and argument not in (None, UNTIL_TOMORROW):
-        length = make_request(command, argument).length
-        verb = "Snoozed" if command is Command.SNOOZE else "Paused"
-        said = f"{verb} for {format_duration(length) if length else argument}."
+    elif isinstance(command, Snooze | Pause) and command.length is not None:
+        verb = "Snoozed" if isinstance(command, Snooze) else "Paused"
+        said = f"{verb} for {format_duration(command.length)}."
     else:
-        said = {
-            Command.PAUSE: "Paused until tomorrow.",
-            Command.SKIP: "Skipped.",
-            Command.DONE: "Marked done.",
-            Command.RESUME: "Resumed.",
-            Command.QUIT: "movebreak is quitting.",
-        }.get(command, "OK.")
+        said = command.said
     headline = status.get("headline")
     return f"{said} {headline}" if isinstance(headline, str) and headline else said
 

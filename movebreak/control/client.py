@@ -19,19 +19,18 @@ from movebreak.control.errors import ControlError, NotRunning
 from movebreak.control.location import default_control_dir, socket_path
 from movebreak.control.protocol import (
     MAX_REPLY_BYTES,
-    Command,
     LineReader,
     ProtocolError,
     Reply,
-    Request,
     decode_reply,
     encode_request,
 )
+from movebreak.core.commands import Command, Ping
 
 DEFAULT_TIMEOUT = 2.0
 
 
-def send(request: Request, folder: Path | None = None, timeout: float = DEFAULT_TIMEOUT) -> Reply:
+def send(request: Command, folder: Path | None = None, timeout: float = DEFAULT_TIMEOUT) -> Reply:
     """Send ``request`` to the running app; its Reply (which may be an error reply).
 
     Raises NotRunning when no app listens, ControlError when it does not answer in
@@ -46,13 +45,13 @@ def send(request: Request, folder: Path | None = None, timeout: float = DEFAULT_
 
 def ping(folder: Path | None = None, timeout: float = DEFAULT_TIMEOUT) -> dict[str, Any]:
     """The running app's ``{"pid", "version", "protocol"}``; raises like ``send``."""
-    reply = send(Request(Command.PING), folder, timeout)
+    reply = send(Ping(), folder, timeout)
     if not reply.ok:
         raise ControlError(f"movebreak answered ping with an error: {reply.message}")
     return reply.data
 
 
-def _exchange(path: Path, request: Request, timeout: float) -> bytes:
+def _exchange(path: Path, request: Command, timeout: float) -> bytes:
     deadline = time.monotonic() + timeout
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)

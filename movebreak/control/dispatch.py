@@ -1,7 +1,7 @@
 """From a request line to the app's answer: shared by the socket and the pipe server.
 
 The transports only move bytes and check who is calling; everything a request
-means (which target method, which error for which fault) is decided here, once.
+means (which reply for which command, which error for which fault) is decided here, once.
 """
 
 from __future__ import annotations
@@ -16,23 +16,16 @@ from movebreak import __version__
 from movebreak.control.protocol import (
     MAX_REPLY_BYTES,
     PROTOCOL_VERSION,
-    Command,
     ErrorCode,
     ProtocolError,
     Reply,
-    Request,
     decode_request,
     encode_reply,
 )
 from movebreak.control.target import ControlTarget, UnknownRoutine
+from movebreak.core.commands import Command, Ping, Quit, Start, Status
 
 log = logging.getLogger(__name__)
-
-# Commands that change the app: their reply carries the status afterwards.
-_CHANGES = frozenset(
-    {Command.START, Command.SNOOZE, Command.SKIP, Command.DONE, Command.PAUSE, Command.RESUME}
-)
-
 
 @dataclass(frozen=True)
 class Answer:
@@ -48,7 +41,7 @@ def refusal(code: ErrorCode, message: str) -> bytes:
 
 
 class Dispatcher:
-    """Turns request lines into target calls; one target call at a time.
+    """Turns request lines into commands for the target; one command at a time.
 
     ``ping`` never touches the target, so a wedged app still says it is there and a
     second instance does not start beside it.
@@ -62,55 +55,42 @@ class Dispatcher:
     def answer(self, line: bytes) -> Answer:
         """The reply to one request line; never raises."""
         try:
-            request = decode_request(line)
+            command = decode_request(line)
         except ProtocolError as error:
             return Answer(refusal(error.code, error.message))
-        if request.command is Command.PING:
+        if isinstance(command, Ping):
             reply = self._ping()
         else:
             with self._calls:
-                reply = self._guarded(request)
+                reply = self._guarded(command)
         payload = self._encode(reply)
-        after = self._target.quit if request.command is Command.QUIT and reply.ok else None
+        quitting = isinstance(command, Quit) and reply.ok
+        after = (lambda: self._target.handle(Quit())) if quitting else None
         return Answer(payload, after)
 
-    def _guarded(self, request: Request) -> Reply:
-        """Run ``request``, turning whatever the app raises into an error reply."""
+    def _guarded(self, command: Command) -> Reply:
+        """Run ``command``, turning whatever the app raises into an error reply."""
         try:
-            return self._run(request)
+            return self._run(command)
         except KeyError as error:
-            if request.command is Command.START:  # the documented "no such routine"
+            if isinstance(command, Start) and command.routine:  # the documented "no such routine"
                 if isinstance(error, UnknownRoutine):
                     return self._unknown_routine(error.routine_id, error.known)
-                return self._unknown_routine(request.routine_id, None)
-            log.exception("control command %s failed", request.command.value)
+                return self._unknown_routine(command.routine, None)
+            log.exception("control command %s failed", command.verb)
             return Reply.failure(ErrorCode.INTERNAL, f"the app failed: {error!r}")
         except Exception as error:
-            log.exception("control command %s failed", request.command.value)
+            log.exception("control command %s failed", command.verb)
             return Reply.failure(ErrorCode.INTERNAL, f"the app failed: {error}")
 
-    def _run(self, request: Request) -> Reply:
-        target = self._target
-        command = request.command
-        if command is Command.STATUS:
-            return Reply.success(target.status())
-        if command is Command.QUIT:
+    def _run(self, command: Command) -> Reply:
+        """Status and quit answer with their own data; a change, with the status after it."""
+        if isinstance(command, Status):
+            return Reply.success(self._target.handle(command).data)
+        if isinstance(command, Quit):
             return Reply.success({"quitting": True})
-        if command is Command.START:
-            target.start_routine(request.routine_id)
-        elif command is Command.SNOOZE:
-            length = request.length
-            assert length is not None  # a snooze always has a length (checked on parse)
-            target.snooze(length)
-        elif command is Command.SKIP:
-            target.skip()
-        elif command is Command.DONE:
-            target.done()
-        elif command is Command.PAUSE:
-            target.pause(request.length)
-        elif command is Command.RESUME:
-            target.resume()
-        return Reply.success({"status": self._status_quietly()} if command in _CHANGES else {})
+        self._target.handle(command)
+        return Reply.success({"status": self._status_quietly()})
 
     def _ping(self) -> Reply:
         about = {"pid": self._pid, "version": __version__, "protocol": PROTOCOL_VERSION}
@@ -119,7 +99,7 @@ class Dispatcher:
     def _status_quietly(self) -> dict[str, Any]:
         """The status after a change, for the CLI to echo; empty if the app cannot say."""
         try:
-            return dict(self._target.status())
+            return dict(self._target.handle(Status()).data)
         except Exception:
             log.exception("status after a control command failed")
             return {}

@@ -5,7 +5,8 @@ client all frame and parse messages here, so both transports accept exactly the
 same bytes and refuse the same garbage with the same words.
 
 A request is ``{"v": 1, "cmd": "snooze", "arg": "10m"}`` (``arg`` only where the
-command takes one); a reply is ``{"v": 1, "ok": true, "data": {...}}`` or
+command takes one), read into and written from a ``core.commands`` value through
+that module's one table; a reply is ``{"v": 1, "ok": true, "data": {...}}`` or
 ``{"v": 1, "ok": false, "error": {"code": "bad-argument", "message": "..."}}``.
 """
 
@@ -13,43 +14,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
 from enum import Enum
 from typing import Any
 
-from movebreak.core.durations import DurationError, parse_duration
+from movebreak.core.commands import Command, CommandError, parse, spell
 
 PROTOCOL_VERSION = 1
 # A request is a command and a short argument; anything longer is not ours.
 MAX_REQUEST_BYTES = 4096
 # Replies carry the status report, which is small; the client still bounds what it reads.
 MAX_REPLY_BYTES = 64 * 1024
-MAX_ROUTINE_ID_CHARS = 100
-# Longer than this is a typo, and much longer would overflow the date arithmetic.
-MAX_LENGTH = timedelta(days=365)
-UNTIL_TOMORROW = "until-tomorrow"
-
-
-class Command(Enum):
-    """Every command the running app takes."""
-
-    PING = "ping"
-    STATUS = "status"
-    START = "start"
-    SNOOZE = "snooze"
-    SKIP = "skip"
-    DONE = "done"
-    PAUSE = "pause"
-    RESUME = "resume"
-    QUIT = "quit"
-
-
-# Commands whose argument is required; every other command takes none.
-_ARGUMENT_NAMES = {
-    Command.START: "a routine id (reset, morning, ...)",
-    Command.SNOOZE: 'a duration such as "10m"',
-    Command.PAUSE: f'a duration such as "1h", or "{UNTIL_TOMORROW}"',
-}
 
 
 class ErrorCode(Enum):
@@ -76,67 +50,13 @@ class ProtocolError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Request:
-    """One command with its argument, checked on construction so both ends agree."""
-
-    command: Command
-    argument: str | None = None
-
-    def __post_init__(self) -> None:
-        _check_argument(self.command, self.argument)
-
-    @property
-    def routine_id(self) -> str:
-        """The routine ``start`` asks for."""
-        if self.command is not Command.START or self.argument is None:
-            raise AttributeError(f"{self.command.value} names no routine")
-        return self.argument
-
-    @property
-    def length(self) -> timedelta | None:
-        """How long to snooze or pause; None for ``pause until-tomorrow``."""
-        if self.command not in (Command.SNOOZE, Command.PAUSE) or self.argument is None:
-            raise AttributeError(f"{self.command.value} has no length")
-        if self.argument == UNTIL_TOMORROW and self.command is Command.PAUSE:
-            return None
-        return parse_duration(self.argument)
-
-
-def make_request(command: Command | str, argument: str | None = None) -> Request:
-    """A checked request from a command name, as the CLI and the decoder both build them."""
-    if not isinstance(command, Command):
-        try:
-            command = Command(command)
-        except ValueError:
-            known = ", ".join(c.value for c in Command)
-            raise ProtocolError(
-                ErrorCode.UNKNOWN_COMMAND, f"unknown command {command!r}; known: {known}"
-            ) from None
-    return Request(command, argument)
-
-
-def _check_argument(command: Command, argument: str | None) -> None:
-    wanted = _ARGUMENT_NAMES.get(command)
-    if wanted is None:
-        if argument is not None:
-            raise ProtocolError(ErrorCode.BAD_ARGUMENT, f"{command.value} takes no argument")
-        return
-    if not isinstance(argument, str) or not argument.strip():
-        raise ProtocolError(ErrorCode.BAD_ARGUMENT, f"{command.value} needs {wanted}")
-    if command is Command.START:
-        if len(argument) > MAX_ROUTINE_ID_CHARS or not argument.isprintable():
-            raise ProtocolError(ErrorCode.BAD_ARGUMENT, f"not a routine id: {argument[:40]!r}")
-        return
-    if command is Command.PAUSE and argument == UNTIL_TOMORROW:
-        return
+def make_request(verb: str, argument: str | None = None) -> Command:
+    """A checked command from its verb, as the CLI and the decoder both build them."""
     try:
-        length = parse_duration(argument)
-    except (DurationError, OverflowError) as error:
-        message = str(error) if isinstance(error, DurationError) else "that duration is too long"
-        raise ProtocolError(ErrorCode.BAD_ARGUMENT, f"{command.value}: {message}") from None
-    if length > MAX_LENGTH:
-        raise ProtocolError(ErrorCode.BAD_ARGUMENT, f"{command.value}: at most 365 days, please")
+        return parse(verb, argument, remote=True)
+    except CommandError as error:
+        code = ErrorCode.UNKNOWN_COMMAND if error.unknown else ErrorCode.BAD_ARGUMENT
+        raise ProtocolError(code, error.message) from None
 
 
 @dataclass(frozen=True)
@@ -161,11 +81,12 @@ def _line(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
-def encode_request(request: Request) -> bytes:
-    """The request as one line of JSON."""
-    payload: dict[str, Any] = {"v": PROTOCOL_VERSION, "cmd": request.command.value}
-    if request.argument is not None:
-        payload["arg"] = request.argument
+def encode_request(command: Command) -> bytes:
+    """The command as one line of JSON."""
+    verb, argument = spell(command)
+    payload: dict[str, Any] = {"v": PROTOCOL_VERSION, "cmd": verb}
+    if argument is not None:
+        payload["arg"] = argument
     return _line(payload)
 
 
@@ -205,7 +126,7 @@ def _object(line: bytes, limit: int) -> dict[str, Any]:
     return payload
 
 
-def decode_request(line: bytes) -> Request:
+def decode_request(line: bytes) -> Command:
     """Parse one request line; raises ProtocolError with a code and a clear message."""
     payload = _object(line, MAX_REQUEST_BYTES)
     command = payload.get("cmd")

@@ -1,13 +1,14 @@
-"""What the running app offers the control channel: a small Protocol the app implements.
+"""What the running app offers the control channel: the user's commands, and a report.
 
-The server only ever calls these methods, so the channel can be tested with a
+The server only ever hands the app commands, so the channel can be tested with a
 recording double and the app stays free to change how it does each thing.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any, Protocol, TypedDict
+from typing import TypedDict
+
+from movebreak.core.commands import Handler
 
 
 class NextPrompt(TypedDict):
@@ -23,7 +24,7 @@ class RunningRoutine(TypedDict):
 
 
 class StatusReport(TypedDict, total=False):
-    """The shape ``status()`` should return; ``movebreak status`` prints these keys.
+    """The shape of ``Status``'s reply data; ``movebreak status`` prints these keys.
 
     Every key is optional for the channel (the CLI prints what is there); more keys
     are passed through to ``status --json`` untouched.
@@ -39,7 +40,7 @@ class StatusReport(TypedDict, total=False):
 
 
 class UnknownRoutine(KeyError):
-    """``start_routine`` got an id that no routine has; ``known`` lists the ids that exist."""
+    """``Start`` got an id that no routine has; ``known`` lists the ids that exist."""
 
     def __init__(self, routine_id: str, known: list[str]) -> None:
         super().__init__(routine_id)
@@ -47,33 +48,12 @@ class UnknownRoutine(KeyError):
         self.known = list(known)
 
 
-class ControlTarget(Protocol):
-    """The running app, as the control channel sees it.
+ControlTarget = Handler
+"""The running app, as the control channel sees it: it takes ``core.commands`` values.
 
-    Calls arrive on the server's thread, one at a time; each should return quickly
-    (the client waits about two seconds). Anything raised becomes an error reply.
-    """
-
-    def status(self) -> dict[str, Any]:
-        """A JSON-ready report, ideally a StatusReport."""
-        ...
-
-    def start_routine(self, routine_id: str) -> None:
-        """Start ``routine_id`` now; raise KeyError (or UnknownRoutine) for an unknown id."""
-        ...
-
-    def snooze(self, length: timedelta) -> None: ...
-
-    def skip(self) -> None: ...
-
-    def done(self) -> None: ...
-
-    def pause(self, length: timedelta | None) -> None:
-        """Pause for ``length``; None means until tomorrow."""
-        ...
-
-    def resume(self) -> None: ...
-
-    def quit(self) -> None:
-        """Begin shutting down; called after the reply went out, and must not block."""
-        ...
+Commands arrive on the server's thread, one at a time; each should return quickly
+(the client waits about two seconds). Anything raised becomes an error reply; a
+``Start`` of an unknown routine raises KeyError (better, UnknownRoutine). ``Status``
+answers with a JSON-ready report, ideally a StatusReport; ``Quit`` comes after the
+reply went out and must not block.
+"""

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from movebreak.core import agenda, timetable
+from movebreak.core.commands import Command, Done, Pause, Resume, Skip, Snooze, Start
 from movebreak.core.events import (
     MEETING_ROUTINE,
     SKIPPED_AHEAD,
@@ -23,6 +24,24 @@ from movebreak.core.state import Prompt, Running, Source, TimetableState
 
 class UserActions:
     """The user's operations; ``self`` is an ``Engine``."""
+
+    def apply(self, state: TimetableState, now: datetime, command: Command) -> Result:
+        """What ``command`` does to the timetable (nothing, for the commands it has none)."""
+        match command:
+            case Start(routine):
+                return self.start(state, now, routine)
+            case Snooze(length):
+                return self.snooze(state, now, length or self.config.prompts.snooze)
+            case Skip():
+                return self.skip(state, now)
+            case Done():
+                return self.done(state, now)
+            case Pause(length):
+                until = now + length if length else self.pause_until_tomorrow(now)
+                return self.pause(state, now, until)
+            case Resume():
+                return self.resume(state, now)
+        return state, []
 
     def start(self, state: TimetableState, now: datetime, routine_id: str | None = None) -> Result:
         """Start the pending prompt's routine, or ``routine_id`` on demand."""

@@ -15,7 +15,8 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from movebreak.guide.messages import WindowAction, decode_action, encode
+from movebreak.core.commands import Command
+from movebreak.guide.messages import decode_action, encode
 from movebreak.process import CHILD_CWD, module_command, module_env
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class WindowProcess:
 
     def __init__(
         self,
-        on_action: Callable[[WindowAction], None],
+        on_action: Callable[[Command], None],
         env: Mapping[str, str] | None = None,
         on_failure: Callable[[], None] | None = None,
         placement: Callable[[], dict[str, Any]] | None = None,

@@ -4,31 +4,30 @@ App to window: ``place`` (first: where notifications are drawn, and the file tha
 remembers where the user put the window), ``show`` (what to display, with the
 countdown as seconds left; the window counts down on its own between messages),
 ``end`` (a short "done" state, then the window closes itself) and ``close``.
-Window to app: ``{"action": ...}`` for each button or shortcut. Pure functions,
-shared by both sides and tested alone.
+Window to app: ``{"action": ...}`` for each button or shortcut: the verb of its
+command (``core/commands.py``). Pure functions, shared by both sides and tested alone.
 """
 
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from movebreak.core.commands import Command, Done, Hold, Next, Skip, Snooze, parse
 from movebreak.core.placement import Anchor
 from movebreak.core.session_events import SessionView
-from movebreak.core.words import ENGLISH, Words
+from movebreak.core.words import ENGLISH, N_, Words
 from movebreak.guide.pictures import picture_path
 
-
-class WindowAction(Enum):
-    """What a button (or its shortcut) in the timer window asks for."""
-
-    PAUSE = "pause"  # toggles pause / resume
-    NEXT = "next"
-    SNOOZE = "snooze"
-    SKIP = "skip"
-    DONE = "done"
+# The window's buttons: what each sends, its label, and its keyboard shortcuts.
+BUTTONS: tuple[tuple[Command, str, tuple[str, ...]], ...] = (
+    (Hold(), N_("Pause"), ("<space>",)),
+    (Next(), N_("Next"), ("n", "<Right>")),
+    (Snooze(), N_("Snooze"), ("s",)),
+    (Skip(), N_("Skip"), ("k",)),
+    (Done(), N_("Done"), ("d", "<Return>")),
+)
 
 
 def show_message(
@@ -70,13 +69,19 @@ def encode(message: dict[str, Any]) -> bytes:
     return (json.dumps(message, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def decode_action(line: bytes | str) -> WindowAction | None:
-    """The action a window line asks for; None for anything malformed."""
+def action_message(command: Command) -> dict[str, Any]:
+    """What the window sends for a button."""
+    return {"action": command.verb}
+
+
+def decode_action(line: bytes | str) -> Command | None:
+    """The command a window line asks for; None for anything malformed or not a button's."""
     try:
         raw = json.loads(line)
-        return WindowAction(raw["action"]) if isinstance(raw, dict) else None
-    except (ValueError, KeyError, TypeError):
+        command = parse(raw["action"]) if isinstance(raw, dict) else None
+    except (ValueError, KeyError, TypeError):  # CommandError is a ValueError
         return None
+    return command if any(command == c for c, _label, _keys in BUTTONS) else None
 
 
 def clock_text(seconds: float) -> str:

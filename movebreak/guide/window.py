@@ -33,9 +33,9 @@ import tkinter as tk
 from pathlib import Path
 from typing import Any
 
+from movebreak.core.commands import Command, Hold, Next, Skip
 from movebreak.core.placement import Anchor, Rect, place_window
-from movebreak.core.words import N_
-from movebreak.guide.messages import WindowAction, clock_text
+from movebreak.guide.messages import BUTTONS, action_message, clock_text
 from movebreak.i18n import language
 from movebreak.storage.atomic import write_atomic
 
@@ -96,27 +96,14 @@ class TimerWindow:
         self.footer.pack(fill="x", padx=12)
         bar = tk.Frame(root, bg=BG)
         bar.pack(side="bottom", fill="x", padx=8, pady=8)
-        self.buttons: dict[WindowAction, tk.Button] = {}
-        for action, text in (
-            (WindowAction.PAUSE, N_("Pause")),
-            (WindowAction.NEXT, N_("Next")),
-            (WindowAction.SNOOZE, N_("Snooze")),
-            (WindowAction.SKIP, N_("Skip")),
-            (WindowAction.DONE, N_("Done")),
-        ):
+        self.buttons: dict[Command, tk.Button] = {}
+        for action, text, keys in BUTTONS:
             button = tk.Button(  # little inner padding: German's "Fortsetzen" must fit
                 bar, text=self.words.gettext(text), width=5, padx=2,
                 command=lambda a=action: self.send(a),
             )
             button.pack(side="left", expand=True, fill="x", padx=1)
             self.buttons[action] = button
-        for keys, action in (
-            (("<space>",), WindowAction.PAUSE),
-            (("n", "<Right>"), WindowAction.NEXT),
-            (("s",), WindowAction.SNOOZE),
-            (("k",), WindowAction.SKIP),
-            (("d", "<Return>"), WindowAction.DONE),
-        ):
             for key in keys:
                 root.bind(key, lambda _e, a=action: self.shortcut(a))
         root.bind("<Map>", self._mapped, add="+")
@@ -125,10 +112,10 @@ class TimerWindow:
         root.bind("<ButtonPress>", self._arm, add="+")
         root.bind("<FocusIn>", self._focused, add="+")
         root.bind("<Configure>", self._configured, add="+")
-        root.protocol("WM_DELETE_WINDOW", lambda: self.send(WindowAction.SKIP))
+        root.protocol("WM_DELETE_WINDOW", lambda: self.send(Skip()))
         root.after(1, self.frame)  # a timer, not an idle callback: ``reveal`` needs idle tasks
 
-    def shortcut(self, action: WindowAction) -> None:
+    def shortcut(self, action: Command) -> None:
         if self.armed:
             self.send(action)
 
@@ -143,8 +130,8 @@ class TimerWindow:
         if self.mapped_at is not None and time.monotonic() - self.mapped_at > DELIBERATE_FOCUS_S:
             self._arm()
 
-    def send(self, action: WindowAction) -> None:
-        print(json.dumps({"action": action.value}), flush=True)
+    def send(self, action: Command) -> None:
+        print(json.dumps(action_message(action)), flush=True)
 
     def show(self, message: dict[str, Any]) -> None:
         self.routine.config(text=message.get("routine", "").upper())
@@ -161,12 +148,12 @@ class TimerWindow:
             text=message.get("position", "")
             + ("  ·  " + self.words.gettext("paused") if self.paused else "")
         )
-        self.buttons[WindowAction.PAUSE].config(
+        self.buttons[Hold()].config(
             text=self.words.gettext("Resume") if self.paused else self.words.gettext("Pause")
         )
         last, reps = bool(message.get("last")), bool(message.get("reps"))
         next_text = self.words.gettext("Finish") if last else self.words.gettext("Next")
-        self.buttons[WindowAction.NEXT].config(text=next_text)
+        self.buttons[Next()].config(text=next_text)
         self.clock.config(fg=CUE if reps and self.remaining <= 0 else FG)
         self.tick_clock()
 
@@ -288,14 +275,16 @@ class TimerWindow:
                 self.root.destroy()
                 return
             if message.get("kind") == "place":
-                self.use_placement(message)
-                self.reveal()
+                self.use_placement(message)  # mapped with the first step, at its size
                 continue
-            self.reveal()  # a show (or end) without a place: the default corner
             if message.get("kind") == "end":
+                self.reveal()
                 self.end(message.get("text", self.words.gettext("Done")))
                 return
+            # Content first, then map: a window that grows after it is mapped is moved
+            # again by some window managers (sway centres a floating window that resizes).
             self.show(message)
+            self.reveal()  # without a place message: the default corner
         self.tick_clock()
         self.root.after(FRAME_MS, self.frame)
 

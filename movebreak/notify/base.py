@@ -10,6 +10,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
+from movebreak.core.commands import Command
+
 log = logging.getLogger(__name__)
 
 
@@ -22,26 +24,15 @@ class NoticeKind(Enum):
     CONFIG = "config"  # the config file has a problem
 
 
-class NoticeAction(Enum):
-    """A button on a notice; the value is the action key sent to the server."""
-
-    START = "start"
-    SNOOZE = "snooze"
-    SKIP = "skip"
-    NEXT = "next"
-    PAUSE = "pause"
-    DONE = "done"
-    DEFAULT = "default"  # a click on the notice itself (servers send this key)
-
-
 @dataclass(frozen=True)
 class Notice:
-    """One notification. ``actions`` are buttons with their labels, where the desktop can."""
+    """One notification. ``actions`` are buttons with their labels, where the desktop can;
+    a click on the notice itself does what the first button does."""
 
     title: str
     body: str
     timeout: timedelta = timedelta(seconds=30)
-    actions: tuple[tuple[NoticeAction, str], ...] = field(default_factory=tuple)
+    actions: tuple[tuple[Command, str], ...] = field(default_factory=tuple)
     kind: NoticeKind | None = None  # None: a one-off that replaces nothing
     picture: Path | None = None  # a step's picture, where the server shows images
 

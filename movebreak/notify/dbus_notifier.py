@@ -31,9 +31,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from movebreak.core.commands import Command
 from movebreak.core.notice_text import clean_body, clean_summary
 from movebreak.core.placement import Anchor
-from movebreak.notify.base import Notice, NoticeAction, NoticeKind
+from movebreak.notify.base import Notice, NoticeKind
 from movebreak.notify.bus_link import BusLink, bus_reachable
 from movebreak.notify.server_place import notification_anchor
 
@@ -42,8 +43,8 @@ log = logging.getLogger(__name__)
 BUS_NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
 CALL_TIMEOUT_S = 3.0
-ActionCallback = Callable[[NoticeAction, NoticeKind], None]  # (button, what the notice is)
-_ACTIONS = {action.value: action for action in NoticeAction}  # an unknown key is ignored
+ActionCallback = Callable[[Command, NoticeKind], None]  # (button, what the notice is)
+DEFAULT_KEY = "default"  # a click on the notice itself (servers send this key)
 _SERVER_SIGNALS = ("ActionInvoked", "NotificationClosed")
 
 
@@ -69,6 +70,7 @@ class DBusNotifier:
         self._signals: queue.Queue[Any] = queue.Queue(maxsize=256)
         self._consumer: threading.Thread | None = None
         self._kind_of: dict[int, NoticeKind | None] = {}
+        self._buttons: dict[int, dict[str, Command]] = {}  # an unknown key is ignored
         self._id_of: dict[NoticeKind, int] = {}
         self._answered: set[int] = set()  # shown notifications already acted on
         self._lock = threading.Lock()
@@ -105,6 +107,7 @@ class DBusNotifier:
         with self._lock:
             old, self._link = self._link, link
             self._kind_of.clear()  # ids belong to the server of the old connection
+            self._buttons.clear()
             self._id_of.clear()
             self._answered.clear()
         if old is not None:
@@ -126,9 +129,9 @@ class DBusNotifier:
                                               daemon=True)
             self._consumer.start()
         log.info(
-            "notifications over D-Bus (%s); server capabilities: %s",
-            self.server_name or "unknown server",
+            "notifications over D-Bus; server capabilities: %s (server: %s)",
             ", ".join(sorted(self.capabilities)) or "none",
+            self.server_name or "unknown",
         )
         return True
 
@@ -158,12 +161,15 @@ class DBusNotifier:
             return False
         from jeepney import DBusAddress, new_method_call
 
+        buttons = {command.verb: command for command, _label in notice.actions}
+        if notice.actions:
+            buttons[DEFAULT_KEY] = notice.actions[0][0]
         actions: list[str] = []
         if self.has_actions:
-            for action, label in notice.actions:
-                actions += [action.value, label]
+            for command, label in notice.actions:
+                actions += [command.verb, label]
             if notice.actions:
-                actions += [NoticeAction.DEFAULT.value, notice.actions[0][1]]
+                actions += [DEFAULT_KEY, notice.actions[0][1]]
         with self._lock:
             replaces = self._id_of.get(notice.kind, 0) if notice.kind else 0
         hints = {"urgency": ("y", 1), "desktop-entry": ("s", "movebreak")}
@@ -196,6 +202,7 @@ class DBusNotifier:
                 if notice.kind:
                     self._id_of[notice.kind] = notification_id
                 self._kind_of[notification_id] = notice.kind
+                self._buttons[notification_id] = buttons
                 self._answered.discard(notification_id)  # shown anew: its buttons count again
         finally:
             with self._recorded:
@@ -272,11 +279,11 @@ class DBusNotifier:
             self._forget(int(message.body[0]))
             return
         notification_id, key = int(message.body[0]), str(message.body[1])
-        action = _ACTIONS.get(key)
         with self._recorded:
             if notification_id not in self._kind_of:  # pressed before its Notify returned
                 self._recorded.wait_for(lambda: self._in_flight == 0, CALL_TIMEOUT_S)
             kind = self._kind_of.get(notification_id)
+            action = self._buttons.get(notification_id, {}).get(key)
             repeated = notification_id in self._answered
             if kind is not None and action is not None:
                 self._answered.add(notification_id)
@@ -285,12 +292,13 @@ class DBusNotifier:
         if repeated:
             log.info("notification action %s on %s came again; ignored", key, kind.value)
             return
-        log.info("notification action %s on %s", action.value, kind.value)
+        log.info("notification action %s on %s", key, kind.value)
         self._on_action(action, kind)
 
     def _forget(self, notification_id: int) -> None:
         with self._lock:
             kind = self._kind_of.pop(notification_id, None)
+            self._buttons.pop(notification_id, None)
             self._answered.discard(notification_id)
             if kind and self._id_of.get(kind) == notification_id:
                 del self._id_of[kind]

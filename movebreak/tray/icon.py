@@ -1,12 +1,12 @@
 """The tray icon: a thin adapter over pystray that shows a ``TrayView`` and forwards clicks.
 
-It knows nothing of timetables: it draws what the controller hands it and calls the
-``TrayActions`` it was given. Menu texts are callables reading the latest view, so
-``update_menu`` is all a change needs.
+It knows nothing of timetables: it draws what the controller hands it, renders the
+menu ``core/menu.py`` describes for it, and hands the chosen entry's command to the
+``Handler`` it was given. Every change renders the menu anew.
 
 It shows before the app behind it exists (``app/launch.py``): until ``attach`` its
 menu says the app is starting and offers Quit alone, so this module imports nothing
-of the timetable but the ``Status`` the icon is drawn for.
+of the timetable but the ``Status`` the icon is drawn for and the menu's data.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
+from movebreak.core.commands import Command, Handler, Quit
+from movebreak.core.menu import STARTING, STARTING_MENU, MenuChoices, MenuEntry, tray_menu
 from movebreak.core.state import Status
 from movebreak.tray.frames import Frame, frame_of, load_frame
 
@@ -26,42 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PAUSE_CHOICES: tuple[tuple[str, timedelta | None], ...] = (
-    ("30 min", timedelta(minutes=30)),
-    ("1 hour", timedelta(hours=1)),
-    ("until tomorrow", None),
-)
-
-
-def _spoken(length: timedelta) -> str:
-    """ "5 min", "1 h", "45 s" for menu items."""
-    seconds = round(length.total_seconds())
-    if seconds % 3600 == 0:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
-
-
-class TrayActions(Protocol):
-    """What the tray can ask of the app; each tray item maps to one of these."""
-
-    def activate(self) -> None: ...
-    def start_routine(self, routine_id: str) -> None: ...
-    def snooze(self, length: timedelta) -> None: ...
-    def skip(self) -> None: ...
-    def done(self) -> None: ...
-    def pause(self, length: timedelta | None) -> None: ...
-    def resume(self) -> None: ...
-    def open_config(self) -> None: ...
-    def login_enabled(self) -> bool | None: ...
-    def toggle_login(self) -> None: ...
-
-
-def _lower_first(text: str) -> str:
-    """ "2-minute reset" stays, "Morning routine" -> "morning routine", "HIIT" stays."""
-    return text if text[:2].isupper() else text[:1].lower() + text[1:]
-
-
-STARTING = "movebreak is starting…"
 ICON_FILE_GRACE_S = 30.0
 
 
@@ -74,16 +39,11 @@ def latin1_title(text: str) -> str:
     return text.replace("…", "...").encode("latin-1", "replace").decode("latin-1")
 
 
-def _call(fn: Callable[[], None]) -> Callable[[Any, Any], None]:
-    """A pystray menu handler (it passes the icon and the item) that calls ``fn()``."""
-    return lambda _icon, _item: fn()
-
-
 class TrayIcon:
     """Owns the pystray icon; ``run`` blocks the calling (main) thread until ``stop``.
 
     Built with ``on_quit`` alone, it shows the plain icon and a "starting" menu;
-    ``attach`` hands it the app's actions, view and labels once they exist.
+    ``attach`` hands it the app's handler, view and menu choices once they exist.
     """
 
     def __init__(self, on_quit: Callable[[], None]) -> None:
@@ -91,10 +51,10 @@ class TrayIcon:
 
         self._pystray = pystray
         self._on_quit = on_quit
-        self._actions: TrayActions | None = None
+        self._handler: Handler | None = None
+        self._login: Callable[[], bool | None] = lambda: None
         self._view: TrayView | None = None
-        self._labels: dict[str, str] = {}
-        self._snooze_choices: tuple[timedelta, ...] = ()
+        self._choices: MenuChoices | None = None
         self._today = ""
         self._stopped = False  # after stop(), pystray's xorg loop is gone: no more updates
         self._drawn: Frame | None = None
@@ -118,72 +78,59 @@ class TrayIcon:
 
     def attach(
         self,
-        actions: TrayActions,
+        handler: Handler,
         view: TrayView,
-        labels: dict[str, str],
-        snooze_choices: tuple[timedelta, ...],
+        choices: MenuChoices,
+        login: Callable[[], bool | None],
     ) -> None:
-        """The app is ready: its menu replaces the starting one and ``view`` shows."""
+        """The app is ready: its menu replaces the starting one and ``view`` shows.
+
+        ``login`` says whether the app starts at login (None: not to be set up here).
+        """
         if self._stopped:
             return
-        self._actions = actions
+        self._handler = handler
+        self._login = login
         self._view = view
-        self._labels = labels
-        self._snooze_choices = snooze_choices
-        self._icon.menu = self._menu()
+        self._choices = choices
         self.show(view)
 
     def _image(self, frame: Frame) -> Any:
         self._drawn = frame
         return load_frame(frame)
 
+    def _entries(self) -> tuple[MenuEntry, ...]:
+        if self._handler is None or self._view is None or self._choices is None:
+            return STARTING_MENU
+        return tray_menu(self._view, self._choices, self._today, self._login())
+
     def _menu(self) -> Any:
-        item, menu = self._pystray.MenuItem, self._pystray.Menu
-        a, call = self._actions, _call
-        if a is None:
-            return menu(
-                item(STARTING, None, enabled=False),
-                menu.SEPARATOR,
-                item("Quit", call(self._on_quit)),
-            )
-        view = self._current_view
+        return self._pystray.Menu(*(self._item(entry) for entry in self._entries()))
 
-        snooze = menu(
-            *(item(_spoken(d), call(lambda d=d: a.snooze(d))) for d in self._snooze_choices)
-        )
-        pause = menu(*(item(label, call(lambda d=d: a.pause(d))) for label, d in PAUSE_CHOICES))
-        reset, morning = self._labels["reset"], self._labels["morning"]
-        return menu(
-            item(lambda _i: view().headline, None, enabled=False),
-            item(lambda _i: self._today, None, enabled=False, visible=lambda _i: bool(self._today)),
-            item("Left click", call(a.activate), default=True, visible=False),
-            menu.SEPARATOR,
-            item(
-                f"Start a {_lower_first(self._labels['reset_title'])} now",
-                call(lambda: a.start_routine(reset)),
-            ),
-            item(
-                f"Start the {_lower_first(self._labels['morning_title'])} now",
-                call(lambda: a.start_routine(morning)),
-            ),
-            menu.SEPARATOR,
-            item("Snooze", snooze),
-            item("Skip this one", call(a.skip)),
-            item("Done", call(a.done)),
-            menu.SEPARATOR,
-            item("Pause", pause, enabled=lambda _i: view().status is not Status.PAUSED),
-            item("Resume", call(a.resume), enabled=lambda _i: view().status is Status.PAUSED),
-            menu.SEPARATOR,
-            item("Start at login", call(a.toggle_login),
-                 checked=lambda _i: bool(a.login_enabled()),
-                 visible=a.login_enabled() is not None),
-            item("Open config file", call(a.open_config)),
-            item("Quit", call(self._on_quit)),
-        )
+    def _item(self, entry: MenuEntry) -> Any:
+        """One entry as pystray's item (it calls an action with the icon and the item)."""
+        item = self._pystray.MenuItem
+        if entry.separator:
+            return self._pystray.Menu.SEPARATOR
+        if entry.submenu:
+            inner = self._pystray.Menu(*(self._item(e) for e in entry.submenu))
+            return item(entry.label, inner, enabled=entry.enabled)
+        command = entry.command
+        action = None if command is None else lambda _icon, _item: self._run(command)
+        checked = None if entry.checked is None else (lambda _item, v=entry.checked: v)
+        return item(entry.label, action, enabled=entry.enabled, checked=checked,
+                    default=entry.default, visible=not entry.default)
 
-    def _current_view(self) -> TrayView:
-        assert self._view is not None  # attach() sets the view before the app's menu exists
-        return self._view
+    def _run(self, command: Command) -> None:
+        if self._handler is not None:
+            self._handler.handle(command)
+            self._render()  # a check item may have changed (start at login)
+        elif isinstance(command, Quit):  # the starting menu's one item
+            self._on_quit()
+
+    def _render(self) -> None:
+        if not self._stopped:
+            self._icon.menu = self._menu()
 
     def show(self, view: TrayView) -> None:
         """Show ``view``: redraw the icon only when its state or ring step changed."""
@@ -196,21 +143,18 @@ class TrayIcon:
         title = self._title(view.tooltip)
         if self._icon.title != title:
             self._icon.title = title
-        self._icon.update_menu()
+        self._render()
 
     def set_today(self, line: str) -> None:
         """The day's tally from the history, e.g. "Today: 5 of 8 resets · morning done"."""
         if line != self._today and not self._stopped:
             self._today = line
-            self._icon.update_menu()
+            self._render()
 
-    def set_labels(self, labels: dict[str, str], snooze_choices: tuple[timedelta, ...]) -> None:
+    def set_choices(self, choices: MenuChoices) -> None:
         """New routine names and snooze choices after a config reload."""
-        if self._stopped:
-            return
-        self._labels = labels
-        self._snooze_choices = snooze_choices
-        self._icon.menu = self._menu()
+        self._choices = choices
+        self._render()
 
     def run(self, on_ready: Callable[[], None]) -> None:
         """Run the tray loop here (the main thread); ``on_ready`` runs once the icon shows."""

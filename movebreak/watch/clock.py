@@ -80,8 +80,22 @@ class TimerfdClockWatch:
         if not self._changed():
             return
         log.info("the wall clock changed (set, or resumed from sleep)")
-        self._arm()
+        self._rearm()
         self._on_change()
+
+    def _rearm(self) -> None:
+        """Arm again. A change that lands between the read and the arm makes the kernel
+        refuse (ECANCELED): that refusal is the change's notice and clears it, so arm
+        once more; the ``on_change`` that follows covers both changes. Left unarmed,
+        the watch would sleep through every later change."""
+        for _ in range(3):
+            try:
+                self._arm()
+                return
+            except OSError as error:
+                if error.errno != errno.ECANCELED:
+                    raise
+        raise OSError(errno.ECANCELED, "the wall clock keeps changing; cannot re-arm")
 
     def _changed(self) -> bool:
         """Whether the wake was a clock change (True) rather than a spurious one."""

@@ -19,6 +19,18 @@ import pytest
 
 from movebreak.control.server import ControlServer, Limits
 from movebreak.control.target import UnknownRoutine
+from movebreak.core.commands import (
+    Command,
+    Done,
+    Pause,
+    Quit,
+    Reply,
+    Resume,
+    Skip,
+    Snooze,
+    Start,
+    Status,
+)
 
 ROUTINES = ["reset", "morning", "eyes"]
 # Short deadlines so the slow-client tests take a fraction of a second.
@@ -37,7 +49,7 @@ def need(condition: bool, why: str) -> None:
 
 
 class RecordingApp:
-    """A ControlTarget that records each call and keeps a tiny state for ``status``."""
+    """A ControlTarget that records each command as a call and keeps a tiny state for ``status``."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, Any]] = []
@@ -45,6 +57,27 @@ class RecordingApp:
         self.paused = False
         self.running: str | None = None
         self.quitting = threading.Event()
+
+    def handle(self, command: Command) -> Reply:
+        """The app's one entry point, recorded as the call it stands for."""
+        match command:
+            case Status():
+                return Reply(self.status())
+            case Start(routine):
+                self.start_routine(routine or "")
+            case Snooze(length):
+                self.snooze(length)
+            case Skip():
+                self.skip()
+            case Done():
+                self.done()
+            case Pause(length):
+                self.pause(length)
+            case Resume():
+                self.resume()
+            case Quit():
+                self.quit()
+        return Reply()
 
     def status(self) -> dict[str, Any]:
         self.calls.append(("status", None))
@@ -68,7 +101,7 @@ class RecordingApp:
         self.calls.append(("start_routine", routine_id))
         self.running = routine_id
 
-    def snooze(self, length: timedelta) -> None:
+    def snooze(self, length: timedelta | None) -> None:
         self.calls.append(("snooze", length))
 
     def skip(self) -> None:

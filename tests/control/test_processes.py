@@ -21,16 +21,10 @@ INSTANCE = """
 import sys, threading
 from pathlib import Path
 from movebreak.control.server import ControlServer
+from movebreak.core.commands import Reply
 
 class Quiet:
-    def status(self): return {"state": "waiting"}
-    def start_routine(self, routine_id): pass
-    def snooze(self, length): pass
-    def skip(self): pass
-    def done(self): pass
-    def pause(self, length): pass
-    def resume(self): pass
-    def quit(self): pass
+    def handle(self, command): return Reply({"state": "waiting"})
 
 ControlServer(Path(sys.argv[1])).start(Quiet())
 print("ready", flush=True)

@@ -21,8 +21,9 @@ from movebreak.control.conversation import Conversations
 from movebreak.control.dispatch import Dispatcher
 from movebreak.control.errors import AlreadyRunning, ControlError, NotRunning
 from movebreak.control.location import lock_path
-from movebreak.control.protocol import Command, ErrorCode, Request, encode_request
+from movebreak.control.protocol import ErrorCode, encode_request
 from movebreak.control.server import ControlServer
+from movebreak.core.commands import Done, Pause, Quit, Resume, Skip, Snooze, Start, Status
 
 from .conftest import FAST, ROUTINES, RecordingApp
 
@@ -54,17 +55,17 @@ def error_code(reply: dict) -> str:
 @pytest.mark.parametrize(
     ("request_", "call"),
     [
-        (Request(Command.START, "reset"), ("start_routine", "reset")),
-        (Request(Command.START, "morning"), ("start_routine", "morning")),
-        (Request(Command.START, "eyes"), ("start_routine", "eyes")),
-        (Request(Command.SNOOZE, "10m"), ("snooze", timedelta(minutes=10))),
-        (Request(Command.SKIP), ("skip", None)),
-        (Request(Command.DONE), ("done", None)),
-        (Request(Command.PAUSE, "1h"), ("pause", timedelta(hours=1))),
-        (Request(Command.PAUSE, "until-tomorrow"), ("pause", None)),
-        (Request(Command.RESUME), ("resume", None)),
+        (Start("reset"), ("start_routine", "reset")),
+        (Start("morning"), ("start_routine", "morning")),
+        (Start("eyes"), ("start_routine", "eyes")),
+        (Snooze(timedelta(minutes=10)), ("snooze", timedelta(minutes=10))),
+        (Skip(), ("skip", None)),
+        (Done(), ("done", None)),
+        (Pause(timedelta(hours=1)), ("pause", timedelta(hours=1))),
+        (Pause(None), ("pause", None)),
+        (Resume(), ("resume", None)),
     ],
-    ids=lambda v: v.command.value if isinstance(v, Request) else "",
+    ids=lambda v: repr(v) if not isinstance(v, tuple) else "",
 )
 def test_every_command_reaches_the_app_and_returns_the_new_status(server, app, request_, call):
     reply = send(request_, server.folder)
@@ -74,20 +75,20 @@ def test_every_command_reaches_the_app_and_returns_the_new_status(server, app, r
 
 
 def test_status_and_ping(server, app):
-    reply = send(Request(Command.STATUS), server.folder)
+    reply = send(Status(), server.folder)
     assert reply.ok and reply.data == RecordingApp().status()
     assert ping(server.folder) == {"pid": os.getpid(), "version": "0.1.0", "protocol": 1}
     assert app.actions() == []
 
 
 def test_quit_answers_first_then_asks_the_app_to_quit(server, app):
-    reply = send(Request(Command.QUIT), server.folder)
+    reply = send(Quit(), server.folder)
     assert reply.ok and reply.data == {"quitting": True}
     assert app.wait_for(("quit", None))
 
 
 def test_unknown_routine_names_the_known_ones(server, app):
-    reply = send(Request(Command.START, "yoga"), server.folder)
+    reply = send(Start("yoga"), server.folder)
     assert reply.code is ErrorCode.UNKNOWN_ROUTINE
     assert reply.message == "no routine 'yoga'; known routines: reset, morning, eyes"
     assert app.actions() == []
@@ -104,9 +105,9 @@ class PlainKeyErrorApp(RecordingApp):
 def test_a_plain_key_error_and_a_failing_app_become_error_replies(folder):
     server = ControlServer(folder, FAST).start(PlainKeyErrorApp())
     try:
-        reply = send(Request(Command.START, "yoga"), folder)
+        reply = send(Start("yoga"), folder)
         assert reply.message.endswith("known routines: reset, morning, eyes")
-        failed = send(Request(Command.SKIP), folder)
+        failed = send(Skip(), folder)
         assert failed.code is ErrorCode.INTERNAL and "the tray fell over" in failed.message
         assert ping(folder)["pid"] == os.getpid()
     finally:
@@ -160,7 +161,7 @@ def test_past_the_connection_limit_callers_get_busy_then_service_resumes(folder,
             sock.connect(os.fspath(server.socket_path))
         # Connections are accepted in order: the silent holders take every slot first.
         started = time.monotonic()
-        reply = send(Request(Command.STATUS), server.folder)
+        reply = send(Status(), server.folder)
         assert reply.code is ErrorCode.BUSY
         assert time.monotonic() - started >= 0.2  # it waited for a slot before refusing
         for sock in holders:
@@ -331,7 +332,7 @@ def test_a_connection_admitted_while_stopping_is_closed_unserved():
     assert conversations.cut_off() == []
     ours, theirs = socket.socketpair()
     with theirs:
-        theirs.sendall(encode_request(Request(Command.SKIP)))
+        theirs.sendall(encode_request(Skip()))
         conversations.admit(ours)
         theirs.settimeout(2.0)
         reply = json.loads(theirs.recv(1000))

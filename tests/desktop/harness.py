@@ -1365,3 +1365,24 @@ def colour_share(
         and abs(b - rgb[2]) <= tolerance
     )
     return near / total
+
+
+WINDOW_BG = (0x1F, 0x29, 0x37)  # the timer window's background
+
+
+def timer_window(desktop, artifacts, name: str):
+    """The timer window (titled "movebreak") once mapped and painted; saves a screenshot."""
+    window = wait_until(
+        lambda: next((w for w in desktop.top_windows() if w.name == "movebreak"), None), 8,
+        lambda: f"the timer window; saw {desktop.top_windows()}")
+
+    def painted():  # the background, and the step's text drawn on it
+        shot = desktop.screenshot()
+        crop = desktop.crop_icon(shot, window)
+        top = crop.crop((0, 0, crop.width, crop.height * 2 // 3))  # above the buttons
+        text = colour_share(top, (0xF9, 0xFA, 0xFB), 30)
+        return shot if colour_share(crop, WINDOW_BG, 6) > 0.5 and text > 0.01 else None
+
+    shot = wait_until(painted, 5, "the timer window to be painted")
+    desktop.crop_icon(shot, window).save(artifacts / f"{name}.png")
+    return window

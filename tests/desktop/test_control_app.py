@@ -28,7 +28,8 @@ def test_second_instance_and_every_control_command(launch, desktop, artifacts, g
     assert status["paused"] is False and "2-minute reset" in json.dumps(status)
 
     assert cli(app, "start", "reset").returncode == 0
-    desktop.wait_for_notification(lambda n: n.summary.startswith("Started: 2-minute reset"))
+    wait_until(lambda: json.loads(cli(app, "status", "--json").stdout).get("running"), 10,
+               "the routine to run")
     assert cli(app, "done").returncode == 0
     desktop.wait_for_notification(lambda n: n.summary == "Done: 2-minute reset")
 

@@ -8,15 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
-from harness import MOVEBREAK, colour_share, wait_until
-from test_app import QUIET, config, open_menu, start
+from harness import MOVEBREAK, timer_window, wait_until
+from test_app import QUIET, START_RESET, config, open_menu, start
 
 import movebreak
 
 pytestmark = pytest.mark.desktop
 
-WINDOW_BG = (0x1F, 0x29, 0x37)
-START_RESET = ("Down",)
 
 
 def today(app) -> dict:
@@ -24,24 +22,6 @@ def today(app) -> dict:
     done = subprocess.run([*MOVEBREAK, "stats", "--json", "--days", "1"], env=app.env,
                           capture_output=True, text=True, timeout=30, check=True)
     return json.loads(done.stdout)["days"][-1]
-
-
-def timer_window(desktop, artifacts, name: str):
-    """The timer window (titled "movebreak") once mapped and painted; saves a screenshot."""
-    window = wait_until(
-        lambda: next((w for w in desktop.top_windows() if w.name == "movebreak"), None), 8,
-        lambda: f"the timer window; saw {desktop.top_windows()}")
-
-    def painted():  # the background, and the step's text drawn on it
-        shot = desktop.screenshot()
-        crop = desktop.crop_icon(shot, window)
-        top = crop.crop((0, 0, crop.width, crop.height * 2 // 3))  # above the buttons
-        text = colour_share(top, (0xF9, 0xFA, 0xFB), 30)
-        return shot if colour_share(crop, WINDOW_BG, 6) > 0.5 and text > 0.01 else None
-
-    shot = wait_until(painted, 5, "the timer window to be painted")
-    desktop.crop_icon(shot, window).save(artifacts / f"{name}.png")
-    return window
 
 
 def test_timer_window_walks_through_and_done_records_it(launch, desktop, artifacts, gtk_tray):

@@ -28,9 +28,9 @@ from movebreak.app.controller import Controller
 from movebreak.app.presence import PresenceWatch
 from movebreak.config.loader import config_from_text, default_config
 from movebreak.core import away
+from movebreak.core.commands import Done, Skip, Snooze, Start
 from movebreak.core.engine import Engine, Event, Outcome
 from movebreak.core.state import TimetableState
-from movebreak.notify.base import NoticeAction
 from tests.conftest import BERLIN, at
 from tests.shell.doubles import ManualClock, ManualTimer, RecordingNotifier
 
@@ -88,7 +88,7 @@ class Laptop:
                 self.watch.look()
                 self.controller.tick()
             for notice in self.notifier.shown[shown:]:
-                if any(action is NoticeAction.SNOOZE for action, _ in notice.actions):
+                if any(isinstance(action, Snooze) for action, _ in notice.actions):
                     self.prompts.append(self.real / 60)
 
 
@@ -106,7 +106,7 @@ def test_a_clock_stepped_forward_three_hours_is_one_calm_wake() -> None:
 def test_a_clock_stepped_back_keeps_resets_every_interval_of_real_time(step: timedelta) -> None:
     laptop = Laptop(at("2026-11-30 10:00"))
     laptop.run(1)
-    laptop.controller.done()  # the last movement: real minute 1
+    laptop.controller.handle(Done())  # the last movement: real minute 1
     laptop.run(19)
     laptop.set_clock(-step)
     laptop.run(120)
@@ -129,7 +129,7 @@ def test_a_skip_that_races_the_clock_watch_is_not_moved_back_with_the_rest() -> 
     laptop.offset -= timedelta(hours=1)  # NTP sets the clock back ...
     laptop.clock.current -= timedelta(hours=1)
     skipped_at = laptop.clock.current
-    laptop.controller.skip()  # ... and the user's skip gets in before the watch looks
+    laptop.controller.handle(Skip())  # ... and the user's skip gets in before the watch looks
     laptop.watch.look()
     laptop.controller.tick()
     assert laptop.controller.state.reset_anchor == skipped_at
@@ -142,7 +142,7 @@ def test_a_clock_set_back_during_a_snooze_keeps_the_snooze_in_real_minutes() -> 
     laptop = Laptop(at("2026-11-30 10:00"))
     laptop.run(51)
     assert laptop.prompts, "the first reset did not come"
-    laptop.controller.snooze(timedelta(minutes=10))  # back at real minute 61
+    laptop.controller.handle(Snooze(timedelta(minutes=10)))  # back at real minute 61
     laptop.run(4)
     laptop.set_clock(-timedelta(hours=2))
     laptop.run(10)
@@ -209,11 +209,11 @@ def test_a_sleep_in_the_middle_of_a_routine_gives_no_burst_afterwards() -> None:
     events = []
     controller.on_event(events.append)
     controller.start_up()
-    controller.start_routine("reset")
+    controller.handle(Start("reset"))
     clock.current = at("2026-11-30 13:30")  # the lid closed at 10:00:30, opened at 13:30
     controller.tick()
     timer.run_until(at("2026-11-30 13:31"), controller)
     prompted = [e for e in events if e.outcome is Outcome.PROMPTED]
     assert len(prompted) <= 1, [(e.routine, e.at) for e in prompted]
-    controller.done()
+    controller.handle(Done())
     assert timer.when is not None and timer.when - clock.now() <= EVERY + timedelta(minutes=1)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from movebreak.control.client import send
-from movebreak.control.protocol import Command, Request
+from movebreak.core.commands import Quit, Status
 from tests.calendar.hostile import HOSTILE, calendar, write_all
 from tests.faults.app_process import AppProcess
 
@@ -55,7 +55,7 @@ class App(AppProcess):
 
     def status(self) -> tuple[float, dict]:
         began = time.monotonic()
-        reply = send(Request(Command.STATUS), self.control, timeout=DEADLINE_S)
+        reply = send(Status(), self.control, timeout=DEADLINE_S)
         return time.monotonic() - began, reply
 
 
@@ -119,7 +119,7 @@ def test_the_app_stays_responsive_and_reads_the_good_meetings(app):
     assert "Traceback" not in log and "the app failed" not in log, log[-3000:]
     assert "bad-secondly@example.com" in log  # the warning names the event
 
-    send(Request(Command.QUIT), app.control, timeout=DEADLINE_S)
+    send(Quit(), app.control, timeout=DEADLINE_S)
     assert app.process.wait(DEADLINE_S) == 0, app.text()[-3000:]
 
 

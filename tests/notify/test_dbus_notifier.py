@@ -20,12 +20,13 @@ from typing import Any
 from jeepney import DBusAddress, HeaderFields
 from jeepney.wrappers import new_error, new_method_return, new_signal
 
-from movebreak.notify.base import Notice, NoticeAction, NoticeKind
+from movebreak.core.commands import Command, Done, Skip, Start
+from movebreak.notify.base import Notice, NoticeKind
 from movebreak.notify.dbus_notifier import BUS_NAME, PATH, DBusNotifier
 from tests.idle.dbus_fakes import FakeService, PrivateBus, private_bus, wait_for
 
 PROMPT = Notice("2-minute reset", "Band pull-aparts", timedelta(seconds=30),
-                ((NoticeAction.START, "Start"), (NoticeAction.SKIP, "Skip")), NoticeKind.PROMPT)
+                ((Start(), "Start"), (Skip(), "Skip")), NoticeKind.PROMPT)
 
 
 class NotificationServer(FakeService):
@@ -66,10 +67,10 @@ class NotificationServer(FakeService):
 
 class Pressed:
     def __init__(self) -> None:
-        self.actions: list[tuple[NoticeAction, NoticeKind]] = []
+        self.actions: list[tuple[Command, NoticeKind]] = []
         self.changed = threading.Condition()
 
-    def __call__(self, action: NoticeAction, kind: NoticeKind) -> None:
+    def __call__(self, action: Command, kind: NoticeKind) -> None:
         with self.changed:
             self.actions.append((action, kind))
             self.changed.notify_all()
@@ -116,13 +117,13 @@ def test_an_action_broadcast_by_the_shell_and_relayed_by_the_server_counts_once(
         server.signal("ActionInvoked", (notification_id, "skip"), to=app)
         server.signal("ActionInvoked", (notification_id, "skip"))  # and a copy for all
         settle(notifier, server)
-        assert pressed.actions == [(NoticeAction.SKIP, NoticeKind.PROMPT)]
+        assert pressed.actions == [(Skip(), NoticeKind.PROMPT)]
         # Shown again (the same id, replaced in place), its buttons count again: once.
         assert notifier.show(PROMPT)
         server.signal("ActionInvoked", (notification_id, "start"), to=app)
         server.signal("ActionInvoked", (notification_id, "start"), to=app)
         settle(notifier, server)
-        assert pressed.actions[1:] == [(NoticeAction.START, NoticeKind.PROMPT)]
+        assert pressed.actions[1:] == [(Start(), NoticeKind.PROMPT)]
     finally:
         notifier.close()
         shell.stop()
@@ -157,7 +158,7 @@ def test_a_new_server_owner_is_followed(bus):
         assert notifier.show(PROMPT)
         second.signal("ActionInvoked", (1, "start"), to=_unique_name(notifier))
         wait_for(lambda: pressed.actions)
-        assert pressed.actions == [(NoticeAction.START, NoticeKind.PROMPT)]
+        assert pressed.actions == [(Start(), NoticeKind.PROMPT)]
     finally:
         notifier.close()
         second.stop()
@@ -226,7 +227,7 @@ def test_a_press_that_arrives_before_the_notify_reply_still_counts(bus):
     try:
         assert notifier.show(PROMPT)
         wait_for(lambda: pressed.actions)
-        assert pressed.actions == [(NoticeAction.START, NoticeKind.PROMPT)]
+        assert pressed.actions == [(Start(), NoticeKind.PROMPT)]
     finally:
         notifier.close()
         server.stop()
@@ -275,7 +276,7 @@ def test_done_sent_to_the_app_by_another_connection_is_ignored(bus):
     pressed = Pressed()
     notifier = connected(bus, pressed)
     intruder = FakeService(bus.address, "org.example.Intruder")
-    step = Notice("Step 2 of 5", "Wall sit", actions=((NoticeAction.DONE, "Done"),),
+    step = Notice("Step 2 of 5", "Wall sit", actions=((Done(), "Done"),),
                   kind=NoticeKind.STEP)
     try:
         assert notifier.show(step)
@@ -288,7 +289,7 @@ def test_done_sent_to_the_app_by_another_connection_is_ignored(bus):
         assert pressed.actions == []
         server.signal("ActionInvoked", (1, "done"), to=app)  # the same from the server counts
         wait_for(lambda: pressed.actions)
-        assert pressed.actions == [(NoticeAction.DONE, NoticeKind.STEP)]
+        assert pressed.actions == [(Done(), NoticeKind.STEP)]
     finally:
         notifier.close()
         intruder.stop()

@@ -45,3 +45,36 @@ def test_stop_ends_the_thread_and_closes_the_descriptor():
     watch.stop()
     assert time.monotonic() - started < 1
     assert not any(t.name == "clock-watch" for t in threading.enumerate())
+
+
+def test_a_second_change_between_the_read_and_the_re_arm_does_not_end_the_watch():
+    """The kernel refuses to arm (ECANCELED) when the clock was set after the read:
+    the watch must still pass that change on and stay armed for the next one. Found by
+    the away benchmark on a machine whose clock was being stepped."""
+    changes: list[float] = []
+    woke = threading.Event()
+
+    def on_change():
+        changes.append(time.monotonic())
+        woke.set()
+
+    class Racing(TimerfdClockWatch):
+        raced = False
+
+        def _changed(self) -> bool:
+            changed = super()._changed()
+            if changed and not Racing.raced:  # another step lands in the window, once
+                Racing.raced = True
+                announce_clock_change()
+            return changed
+
+    watch = Racing()
+    watch.start(on_change)
+    try:
+        announce_clock_change()
+        assert woke.wait(1), "the first change was not passed on"
+        woke.clear()
+        announce_clock_change()  # the watch must still be armed
+        assert woke.wait(1), "the watch went deaf after a change raced its re-arm"
+    finally:
+        watch.stop()

@@ -9,11 +9,11 @@ import pytest
 from movebreak.app.controller import Controller
 from movebreak.config.errors import Problem
 from movebreak.config.loader import config_from_text, default_config
+from movebreak.core.commands import Done, Hold, Next, Pause, Resume, Skip, Snooze, Start
 from movebreak.core.engine import Engine, Outcome
 from movebreak.core.state import Status, TimetableState
-from movebreak.guide.messages import WindowAction
 from movebreak.guide.pictures import picture_path
-from movebreak.notify.base import NoticeAction, NoticeKind
+from movebreak.notify.base import NoticeKind
 from movebreak.storage.state_store import load_state, save_state
 from tests.conftest import BERLIN, at
 from tests.shell.doubles import ManualClock, ManualTimer, RecordingNotifier
@@ -41,9 +41,7 @@ def test_sleeps_until_the_next_prompt_and_notifies_with_instructions(rig):
     assert notice.title == "2-minute reset · 2 min"
     assert "Band pull-aparts (10–15 reps)" in notice.body
     assert "Wall pec stretch (30–45 s each side)" in notice.body
-    assert [action for action, _ in notice.actions] == [
-        NoticeAction.START, NoticeAction.SNOOZE, NoticeAction.SKIP
-    ]
+    assert [action for action, _ in notice.actions] == [Start(), Snooze(), Skip()]
     assert controller.view.status is Status.DUE
     assert controller.view.headline == "Due now: 2-minute reset"
 
@@ -63,7 +61,7 @@ def test_snooze_from_the_menu_comes_back(rig):
     controller, clock, timer, notifier, events, _ = rig
     timer.run_until(at("2026-11-30 10:50"), controller)
     clock.advance(seconds=30)
-    controller.snooze(timedelta(minutes=5))
+    controller.handle(Snooze(timedelta(minutes=5)))
     assert controller.view.status is Status.WAITING
     assert timer.when == at("2026-11-30 10:55:30")
     timer.run_until(at("2026-11-30 10:56"), controller)
@@ -73,12 +71,12 @@ def test_snooze_from_the_menu_comes_back(rig):
 
 def test_pause_then_resume(rig):
     controller, clock, timer, notifier, events, _ = rig
-    controller.pause(timedelta(hours=1))
+    controller.handle(Pause(timedelta(hours=1)))
     assert controller.view.status is Status.PAUSED
     assert controller.view.headline == "Paused until 11:00"
     assert timer.when == at("2026-11-30 11:00")
     clock.advance(minutes=20)
-    controller.resume()
+    controller.handle(Resume())
     assert controller.view.status is Status.WAITING
     assert timer.when == at("2026-11-30 11:10")
     assert notifier.shown == []
@@ -86,13 +84,13 @@ def test_pause_then_resume(rig):
 
 def test_pause_until_tomorrow(rig):
     controller, *_ = rig
-    controller.pause(None)
+    controller.handle(Pause(None))
     assert controller.view.headline == "Paused until tomorrow 00:00"
 
 
 def test_start_now_runs_a_guided_routine_to_its_end(rig):
     controller, clock, timer, notifier, events, _ = rig
-    controller.start_routine("morning")
+    controller.handle(Start("morning"))
     assert notifier.shown[-1].title.startswith("Started: Morning routine")
     assert controller.view.status is Status.RUNNING
     timer.run_until(at("2026-11-30 10:05"), controller)
@@ -114,9 +112,9 @@ def test_start_now_runs_a_guided_routine_to_its_end(rig):
 
 def test_done_in_the_middle_of_a_routine_completes_it(rig):
     controller, clock, timer, notifier, events, _ = rig
-    controller.start_routine("reset")
+    controller.handle(Start("reset"))
     clock.advance(seconds=30)
-    controller.done()
+    controller.handle(Done())
     [completed] = [e for e in events if e.outcome is Outcome.COMPLETED]
     assert completed.session.steps_done == 1 and completed.session.steps_total == 2
     assert controller.view.status is Status.WAITING
@@ -125,8 +123,8 @@ def test_done_in_the_middle_of_a_routine_completes_it(rig):
 
 def test_snooze_during_a_routine_offers_it_again(rig):
     controller, clock, timer, notifier, events, _ = rig
-    controller.start_routine("reset")
-    controller.snooze(timedelta(minutes=5))
+    controller.handle(Start("reset"))
+    controller.handle(Snooze(timedelta(minutes=5)))
     assert controller.guided is None
     timer.run_until(at("2026-11-30 10:05"), controller)
     assert controller.view.status is Status.DUE
@@ -134,16 +132,43 @@ def test_snooze_during_a_routine_offers_it_again(rig):
 
 def test_pausing_the_app_ends_the_routine_quietly(rig):
     controller, clock, timer, notifier, events, _ = rig
-    controller.start_routine("reset")
-    controller.pause(timedelta(hours=1))
+    controller.handle(Start("reset"))
+    controller.handle(Pause(timedelta(hours=1)))
     assert controller.guided is None
     paused = [e for e in events if e.outcome is Outcome.PAUSED and e.routine == "reset"]
     assert paused and paused[0].session is not None
 
 
+def test_a_routines_buttons_step_through_it_and_mean_nothing_once_it_is_over(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    controller.handle(Next())  # no routine runs: a step button does nothing
+    assert events == [] and controller.guided is None
+    controller.handle(Start("reset"))
+    assert controller.guided is not None
+    controller.handle(Hold(), in_routine=True)
+    assert controller.view.headline.endswith("(paused)")
+    for _ in range(10):  # each step (and side) in turn, past the last one
+        if controller.guided is None:
+            break
+        controller.handle(Next(), in_routine=True)
+    assert [e.outcome for e in events][-1] is Outcome.COMPLETED
+    before = list(events)
+    controller.handle(Skip(), in_routine=True)  # a late press in a closing window
+    assert events == before and controller.view.status is Status.WAITING
+
+
+def test_start_during_a_routine_skips_it_first(rig):
+    controller, clock, timer, notifier, events, _ = rig
+    controller.handle(Start("reset"))
+    controller.handle(Start("morning"))
+    outcomes = [(e.outcome, e.routine) for e in events]
+    assert outcomes[-2:] == [(Outcome.SKIPPED, "reset"), (Outcome.STARTED, "morning")]
+    assert controller.guided is not None and controller.guided.routine_id == "morning"
+
+
 def test_state_is_saved_and_survives_a_restart(rig):
     controller, clock, timer, notifier, events, state_file = rig
-    controller.pause(timedelta(hours=2))
+    controller.handle(Pause(timedelta(hours=2)))
     restored = load_state(state_file)
     assert restored.paused_until == at("2026-11-30 12:00")
     assert state_file.stat().st_mode & 0o777 == 0o600
@@ -218,10 +243,10 @@ def windowed(tmp_path):
 
 def test_an_open_window_is_not_repeated_by_notifications(tmp_path):
     controller, clock, timer, notifier, window = windowed(tmp_path)
-    controller.start_routine("morning")
+    controller.handle(Start("morning"))
     assert window.shown[0]["step"]  # the window shows the routine...
     for _ in range(3):  # step 2 has two sides
-        controller.window_action(WindowAction.NEXT)
+        controller.handle(Next(), in_routine=True)
     assert window.shown[-1]["position"] == "step 3 of 7"
     # ...so neither "Started" nor the steps come as notifications
     assert [n.title for n in notifier.shown] == []
@@ -229,16 +254,16 @@ def test_an_open_window_is_not_repeated_by_notifications(tmp_path):
 
 def test_a_window_that_fails_to_open_hands_the_routine_to_notifications(tmp_path):
     controller, clock, timer, notifier, window = windowed(tmp_path)
-    controller.start_routine("morning")
-    controller.window_action(WindowAction.NEXT)
+    controller.handle(Start("morning"))
+    controller.handle(Next(), in_routine=True)
     assert notifier.shown == []
     controller.window_failed()  # the window process exited before anything was pressed
     assert notifier.shown[0].title.startswith("Started: Morning routine")
     assert notifier.shown[1].title == "Step 2 of 7: Thoracic rotations"
     assert notifier.shown[1].picture == picture_path("thoracic-rotation", 96)
-    controller.window_action(WindowAction.NEXT)
+    controller.handle(Next(), in_routine=True)
     assert notifier.shown[-1].title == "Switch sides: Thoracic rotations"
-    controller.window_action(WindowAction.NEXT)
+    controller.handle(Next(), in_routine=True)
     assert notifier.shown[-1].kind is NoticeKind.STEP
     assert notifier.shown[-1].title.startswith("Step 3 of 7")
     assert notifier.shown[-1].picture is not None and notifier.shown[-1].picture.is_file()
@@ -246,7 +271,7 @@ def test_a_window_that_fails_to_open_hands_the_routine_to_notifications(tmp_path
 
 def test_with_the_window_off_step_notices_carry_their_picture(rig):
     controller, clock, timer, notifier, events, _ = rig
-    controller.start_routine("morning")
+    controller.handle(Start("morning"))
     timer.run_until(at("2026-11-30 10:05"), controller)
     [first, *_] = [n for n in notifier.shown if n.kind is NoticeKind.STEP]
     assert first.picture is not None and first.picture.parent.name == "96"

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from movebreak.config.loader import default_config
+from movebreak.core.commands import Done, Hold
 from movebreak.core.session import Session
-from movebreak.guide.messages import WindowAction, clock_text, decode_action, show_message
+from movebreak.guide.messages import (
+    BUTTONS,
+    action_message,
+    clock_text,
+    decode_action,
+    show_message,
+)
 from tests.conftest import at
 
 
@@ -21,8 +29,12 @@ def test_show_message_carries_what_the_window_displays():
 
 
 def test_actions_decode_and_garbage_is_ignored():
-    assert decode_action(b'{"action": "done"}\n') is WindowAction.DONE
-    for junk in (b"", b"{", b'{"action": "explode"}', b"[]", b'"done"'):
+    assert decode_action(b'{"action": "done"}\n') == Done()
+    assert decode_action(b'{"action": "hold"}') == Hold()
+    for command, _label, _keys in BUTTONS:  # what the window sends, the app reads back
+        assert decode_action(json.dumps(action_message(command))) == command
+    junk_lines = (b"", b"{", b'{"action": "explode"}', b"[]", b'"done"', b'{"action": "quit"}')
+    for junk in junk_lines:
         assert decode_action(junk) is None
 
 

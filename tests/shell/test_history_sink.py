@@ -7,6 +7,7 @@ from datetime import timedelta
 from movebreak.app.controller import Controller
 from movebreak.app.history_sink import HistoryRecorder
 from movebreak.config.loader import default_config
+from movebreak.core.commands import Done, Skip, Snooze, Start
 from movebreak.core.engine import Engine
 from movebreak.core.state import TimetableState
 from movebreak.core.stats import summarize, today_line
@@ -30,11 +31,11 @@ def rig(tmp_path):
 def test_a_snoozed_then_completed_prompt_is_one_prompt(tmp_path):
     controller, clock, timer, history = rig(tmp_path)
     timer.run_until(at("2026-11-30 10:50"), controller)
-    controller.snooze(timedelta(minutes=5))
+    controller.handle(Snooze(timedelta(minutes=5)))
     timer.run_until(at("2026-11-30 10:55"), controller)
-    controller.start_routine(None)
+    controller.handle(Start())
     timer.run_until(at("2026-11-30 10:56:10"), controller)  # pull-aparts over, stretch running
-    controller.done()
+    controller.handle(Done())
     rows = history.store().events()
     assert {r.prompt_id for r in rows} == {rows[0].prompt_id}
     assert [r.kind for r in rows] == [EventKind.PROMPTED, EventKind.SNOOZED, EventKind.PROMPTED,
@@ -45,8 +46,8 @@ def test_a_snoozed_then_completed_prompt_is_one_prompt(tmp_path):
 
 def test_manual_start_and_missed_prompts_get_their_own_ids(tmp_path):
     controller, clock, timer, history = rig(tmp_path)
-    controller.start_routine("morning")
-    controller.skip()
+    controller.handle(Start("morning"))
+    controller.handle(Skip())
     clock.current = at("2026-11-30 14:00")  # the machine slept through 11:..
     controller.tick()
     kinds = [(r.routine_id, r.kind) for r in history.store().events()]
@@ -81,17 +82,17 @@ def test_the_tray_line_follows_events_without_reading_the_day_again(tmp_path, mo
     for answer in ("snooze", "done", "skip", "morning", "missed"):
         timer.run_until(clock.now() + timedelta(minutes=50), controller)
         if answer == "snooze":
-            controller.snooze(timedelta(minutes=5))
+            controller.handle(Snooze(timedelta(minutes=5)))
             timer.run_until(clock.now() + timedelta(minutes=5), controller)
         if answer in ("snooze", "done"):
-            controller.start_routine(None)
+            controller.handle(Start())
             timer.run_until(clock.now() + timedelta(seconds=30), controller)
-            controller.done()
+            controller.handle(Done())
         elif answer == "skip":
-            controller.skip()
+            controller.handle(Skip())
         elif answer == "morning":
-            controller.start_routine("morning")
-            controller.skip()
+            controller.handle(Start("morning"))
+            controller.handle(Skip())
         lines.append(history.today(clock.now()))
         assert lines[-1] == line_from_whole_history(real_events, clock.now()), answer
     assert reads == []
@@ -101,12 +102,12 @@ def test_the_tray_line_follows_events_without_reading_the_day_again(tmp_path, mo
 def test_the_tray_line_starts_afresh_when_the_date_changes(tmp_path):
     controller, clock, timer, history = rig(tmp_path)
     timer.run_until(at("2026-11-30 10:50"), controller)
-    controller.skip()
+    controller.handle(Skip())
     assert history.today(clock.now()) == "Today: 0 of 1 reset"
     clock.current = at("2026-12-01 09:00")
     assert history.today(clock.now()) == "Today: no resets yet"
     timer.run_until(at("2026-12-01 10:00"), controller)
-    controller.skip()
+    controller.handle(Skip())
     line = history.today(clock.now())
     assert line == line_from_whole_history(history.store().events, clock.now())
     assert line == "Today: 0 of 1 reset · morning not done"  # the new day's morning came at 9
@@ -140,7 +141,7 @@ def test_an_answered_prompt_is_not_offered_again(tmp_path):
     controller, clock, timer, history = blind_rig(tmp_path)
     timer.run_until(at("2026-11-30 10:50"), controller)
     clock.advance(seconds=20)
-    controller.skip()
+    controller.handle(Skip())
     timer.run_until(at("2026-11-30 11:30"), controller)
     assert len(controller._notifier.shown) == 1
     assert [r.kind for r in history.store().events()] == [EventKind.PROMPTED,

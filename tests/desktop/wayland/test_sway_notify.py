@@ -23,7 +23,8 @@ from sway import SwayDesktop
 from test_app import config
 from test_sway import Launch, start, stats_today
 
-from movebreak.notify.base import Notice, NoticeAction, NoticeKind
+from movebreak.core.commands import Skip
+from movebreak.notify.base import Notice, NoticeKind
 from movebreak.notify.dbus_notifier import DBusNotifier
 
 pytestmark = pytest.mark.desktop
@@ -46,7 +47,7 @@ def test_the_notifier_keeps_working_against_makos_double_replies(
                 continue
             try:  # later calls, once mako's stray error for each earlier one has come in
                 for _ in range(2):
-                    notifier.show(Notice("mb-check", "", actions=((NoticeAction.SKIP, "Skip"),),
+                    notifier.show(Notice("mb-check", "", actions=((Skip(), "Skip"),),
                                          kind=NoticeKind.PROMPT))
             except Exception as error:
                 broken.append(f"#{attempt}: Notify failed: {error!r}")
