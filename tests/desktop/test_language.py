@@ -78,6 +78,11 @@ def test_german_menu_notifications_and_timer_window(launch, desktop, artifacts, 
     menu = open_menu(desktop, icon, artifacts, "menu-de")
     text = ocr(desktop.crop_icon(desktop.screenshot(), menu), artifacts / "menu-de-ocr.png")
     assert "Jetzt fällig: 2-Minuten-Auflockerung" in text, text
+    assert "Heute: 0 von 1 Auflockerung" in text, text
+    for label in ("2-Minuten-Auflockerung jetzt starten", "Morgenroutine jetzt starten",
+                  "Später", "Diesmal auslassen", "Erledigt", "Pause", "Fortsetzen",
+                  "Bei der Anmeldung starten", "Konfigurationsdatei öffnen", "Beenden"):
+        assert label in text, (label, text)
     desktop.key("Escape")
 
     # Start from the notification: the timer window, read from its pixels.
