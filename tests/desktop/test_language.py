@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,10 @@ def test_german_menu_notifications_and_timer_window(launch, desktop, artifacts, 
     buttons_sent = [prompt.actions[key] for key in ("start", "snooze", "skip")]
     assert buttons_sent == ["Starten", "10 Min. später", "Auslassen"], prompt.actions
 
-    # The tray menu, read from its pixels, says the prompt is due.
+    # The tray menu, read from its pixels, says the prompt is due. The prompt's popup is
+    # drawn first, so the menu is the only window that opens with the click.
+    wait_until(lambda: desktop.displayed_count() >= 1 or None, 5, "dunst to show the prompt")
+    time.sleep(0.5)
     menu = open_menu(desktop, icon, artifacts, "menu-de")
     text = ocr(desktop.crop_icon(desktop.screenshot(), menu), artifacts / "menu-de-ocr.png")
     assert "Jetzt fällig: 2-Minuten-Auflockerung" in text, text
