@@ -37,7 +37,8 @@ names = set(zipfile.ZipFile(wheel).namelist())
 need = {"movebreak/data/config.toml", "movebreak/data/routines.toml",
         "movebreak/assets/movebreak.png", "movebreak/assets/movebreak.ico",
         "movebreak/assets/tray-frames.png", "movebreak/assets/sounds/step.wav",
-        "movebreak/assets/sounds/countdown.wav"}
+        "movebreak/assets/sounds/countdown.wav",
+        *(f"movebreak/locale/{lang}/LC_MESSAGES/movebreak.mo" for lang in ("de", "es", "fr"))}
 missing = sorted(need - names)
 assert not missing, f"the wheel lacks {missing} (pyproject package-data)"
 assert not any(n.startswith(("tests/", "packaging/", "assets/")) for n in names), \

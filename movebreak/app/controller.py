@@ -41,6 +41,7 @@ from movebreak.core.session_events import SessionResult
 from movebreak.core.state import TimetableState
 from movebreak.core.view import TrayView, tray_view
 from movebreak.guide.display import NoDisplay, SessionDisplay
+from movebreak.i18n import language
 from movebreak.notify.base import Notice, Notifier
 from movebreak.schedule.wakeup import WakeupTimer
 from movebreak.sound.player import CuePlayer
@@ -85,7 +86,7 @@ class Controller:
         self._started = False  # nothing is planned before start_up took over the saved state
         self._view_listeners: list[Callable[[TrayView], None]] = []
         self._event_sinks: list[EventSink] = []
-        self.view = tray_view(engine, state, clock.now())
+        self.view = tray_view(engine, state, clock.now(), words=language())
 
     # ----- wiring ------------------------------------------------------------
     def on_view(self, listener: Callable[[TrayView], None]) -> None:
@@ -381,7 +382,7 @@ class Controller:
             wake = now + timedelta(milliseconds=50)  # never spin on a moment already past
         self._timer.set(wake)
         session = self._guided.view(now) if self._guided is not None else None
-        self.view = tray_view(self._engine, self._state, now, session)
+        self.view = tray_view(self._engine, self._state, now, session, language())
         for listener in self._view_listeners:
             try:
                 listener(self.view)

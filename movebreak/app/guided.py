@@ -29,21 +29,23 @@ from movebreak.core.session_events import (
     SidesSwitched,
     StepStarted,
 )
+from movebreak.core.words import N_
 from movebreak.guide.display import SessionDisplay
 from movebreak.guide.messages import end_message, show_message
 from movebreak.guide.pictures import NOTIFICATION_SIZE, picture_path, step_picture
+from movebreak.i18n import language
 from movebreak.notify.base import Notice, NoticeKind, Notifier
 from movebreak.sound.player import CuePlayer
 from movebreak.sound.settings import cue_sound
 
 log = logging.getLogger(__name__)
 
-STEP_ACTIONS: tuple[tuple[Command, str], ...] = ((Next(), "Next"), (Hold(), "Pause"),
-                                                  (Done(), "Done"))
+STEP_ACTIONS: tuple[tuple[Command, str], ...] = ((Next(), N_("Next")), (Hold(), N_("Pause")),
+                                                  (Done(), N_("Done")))
 END_TEXT = {
-    Outcome.COMPLETED: "Done. Nice work!",
-    Outcome.SKIPPED: "Skipped",
-    Outcome.SNOOZED: "Snoozed",
+    Outcome.COMPLETED: N_("Done. Nice work!"),
+    Outcome.SKIPPED: N_("Skipped"),
+    Outcome.SNOOZED: N_("Snoozed"),
 }
 
 
@@ -63,6 +65,7 @@ class GuidedRoutine:
         started: Notice | None = None,
     ) -> None:
         self.session = Session(routine, routine.steps_for(rotation))
+        self._words = language()
         self._sound = sound
         self._sound_settings = config.sound
         counts_down = sound is not None and cue_sound(config.sound, Cue.COUNTDOWN) is not None
@@ -88,7 +91,7 @@ class GuidedRoutine:
         return min(filter(None, (end, self._countdown.moment(end, now))), default=None)
 
     def view(self, now: datetime) -> SessionView:
-        return self.session.view(now)
+        return self.session.view(now, self._words)
 
     def tick(self, now: datetime) -> SessionResult | None:
         if self._countdown.due(self.session.next_deadline(now), now):
@@ -124,12 +127,14 @@ class GuidedRoutine:
             if isinstance(event, SessionEnded):
                 self.result = event.result
                 if not quiet:
-                    self._on_display(self._display.end, end_message(END_TEXT[event.result.outcome]))
+                    text = self._words.gettext(END_TEXT[event.result.outcome])
+                    self._on_display(self._display.end, end_message(text))
                 return event.result
             if isinstance(event, SidesSwitched):
-                cue = "Switch sides"
+                cue = self._words.gettext("Switch sides")
                 if not self._window_on():
-                    self._notice(f"Switch sides: {event.step.name}", event.step.instruction,
+                    title = self._words.gettext("Switch sides: {step}").format(step=event.step.name)
+                    self._notice(title, event.step.instruction,
                                  step_picture(event.step, NOTIFICATION_SIZE))
             elif (isinstance(event, StepStarted) and self._announce and event.index > 0
                   and not self._window_on()):  # the window shows the step already
@@ -137,7 +142,7 @@ class GuidedRoutine:
             elif isinstance(event, RepTimeUp) and not self._window_on():
                 return self._handle(self.session.next(now), now)  # no window to press Next in
         if self._window_on():
-            self._on_display(self._display.show, show_message(self.session.view(now), cue))
+            self._on_display(self._display.show, show_message(self.view(now), cue, self._words))
         return None
 
     def _play(self, cue: Cue) -> None:
@@ -170,14 +175,15 @@ class GuidedRoutine:
 
     def _announce_step(self, now: datetime) -> None:
         """The step notice (for users who follow by notifications), with its picture."""
-        view = self.session.view(now)
+        view = self.view(now)
+        position = view.position(self._words)
         self._notice(
-            f"{view.position.capitalize()}: {view.step_name}",
+            f"{position[:1].upper()}{position[1:]}: {view.step_name}",
             f"{view.dose}. {view.instruction}",
             picture_path(view.image, NOTIFICATION_SIZE),
         )
 
     def _notice(self, title: str, body: str, picture: Path | None = None) -> None:
         timeout = min(self._timeout, timedelta(seconds=20))
-        self._notifier.show(Notice(title, body, timeout, STEP_ACTIONS, NoticeKind.STEP,
-                                   picture))
+        actions = tuple((action, self._words.gettext(label)) for action, label in STEP_ACTIONS)
+        self._notifier.show(Notice(title, body, timeout, actions, NoticeKind.STEP, picture))

@@ -20,6 +20,7 @@ from movebreak.core.state import Source
 from movebreak.core.stats import today_line
 from movebreak.core.tally import DayTally
 from movebreak.history import HistoryError, HistoryStore
+from movebreak.i18n import language
 
 log = logging.getLogger(__name__)
 
@@ -146,11 +147,11 @@ class HistoryRecorder:
         """
         store = self.store()
         if store is None:
-            return "Today: history is off"
+            return language().gettext("Today: history is off")
         day = self._day_of(now)
         if self._tally is None or self._tally.day != day:
             self._tally = DayTally.from_history(day, store.events(since=day, until=day))
-        return today_line(self._tally.stats(self._config().morning.routine))
+        return today_line(self._tally.stats(self._config().morning.routine), language())
 
     def close(self) -> None:
         if self._store is not None:

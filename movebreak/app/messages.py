@@ -11,44 +11,47 @@ from movebreak.core.durations import speak_seconds
 from movebreak.core.events import Event, Outcome
 from movebreak.core.routines import notification_body, notification_title
 from movebreak.core.state import Source
+from movebreak.core.words import Words
+from movebreak.i18n import language
 from movebreak.notify.base import Notice, NoticeKind
 
 
-def prompt_actions(config: Config) -> tuple[tuple[Command, str], ...]:
+def prompt_actions(config: Config, words: Words | None = None) -> tuple[tuple[Command, str], ...]:
     """Start / Snooze N / Skip: the snooze button says what [prompts] snooze is."""
-    snooze = speak_seconds(config.prompts.snooze.total_seconds())
-    return ((Start(), "Start"), (Snooze(), f"Snooze {snooze}"), (Skip(), "Skip"))
+    say = words or language()
+    snooze = speak_seconds(config.prompts.snooze.total_seconds(), say)
+    return (
+        (Start(), say.gettext("Start")),
+        (Snooze(), say.gettext("Snooze {time}").format(time=snooze)),
+        (Skip(), say.gettext("Skip")),
+    )
 
 
-def notice_for(event: Event, config: Config) -> Notice | None:
+def notice_for(event: Event, config: Config, words: Words | None = None) -> Notice | None:
     """The notification an event deserves, or None for events the tray shows alone."""
     if event.routine is None or event.routine not in config.routines:
         return None
+    say = words or language()
     routine = config.routine(event.routine)
     timeout = config.prompts.notification_timeout
+    title = notification_title(routine, event.rotation, say)
     if event.outcome is Outcome.PROMPTED:
-        body = notification_body(routine, event.rotation)
+        body = notification_body(routine, event.rotation, say)
         if event.source is Source.MEETING and event.detail:
             body = f"{event.detail}\n{body}"  # which call: the engine bounds the title
-        return Notice(
-            notification_title(routine, event.rotation),
-            body,
-            timeout,
-            prompt_actions(config),
-            NoticeKind.PROMPT,
-        )
+        return Notice(title, body, timeout, prompt_actions(config, say), NoticeKind.PROMPT)
     if event.outcome is Outcome.STARTED:
         return Notice(
-            f"Started: {notification_title(routine, event.rotation)}",
-            notification_body(routine, event.rotation),
+            say.gettext("Started: {routine}").format(routine=title),
+            notification_body(routine, event.rotation, say),
             timeout,
             (),
             NoticeKind.ROUTINE,
         )
     if event.outcome is Outcome.COMPLETED:
         return Notice(
-            f"Done: {routine.title}",
-            "Nice work. Back to it.",
+            say.gettext("Done: {routine}").format(routine=routine.title),
+            say.gettext("Nice work. Back to it."),
             timedelta(seconds=8),
             (),
             NoticeKind.ROUTINE,
@@ -56,14 +59,18 @@ def notice_for(event: Event, config: Config) -> Notice | None:
     return None
 
 
-def config_problem_notice(problems: list[Problem]) -> Notice:
+def config_problem_notice(problems: list[Problem], words: Words | None = None) -> Notice:
     """One notification for a broken config edit, naming file and line."""
-    shown = [str(p) for p in problems[:3]]
+    say = words or language()
+    shown = [p.text(say) for p in problems[:3]]
     if len(problems) > 3:
-        shown.append(f"... and {len(problems) - 3} more (movebreak config check)")
-    shown.append("movebreak keeps running on the last good config.")
+        more = len(problems) - 3
+        shown.append(say.ngettext("... and {count} more problem (movebreak config check)",
+                                  "... and {count} more problems (movebreak config check)",
+                                  more).format(count=more))
+    shown.append(say.gettext("movebreak keeps running on the last good config."))
     return Notice(
-        "movebreak: the config has a problem",
+        say.gettext("movebreak: the config has a problem"),
         "\n".join(shown),
         timedelta(seconds=30),
         (),

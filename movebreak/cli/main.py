@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from movebreak import __version__
 from movebreak.config.errors import ConfigError
+from movebreak.i18n import language
 from movebreak.process import HIDDEN_RUN
 from movebreak.storage.paths import AppPaths
 
@@ -201,7 +202,7 @@ def _next(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         config = load_config(paths.config_file)
     except ConfigError as error:
-        print(error, file=sys.stderr)
+        print(error.text(language()), file=sys.stderr)
         return 1
     tz = resolve_timezone(config)
     if args.start:
@@ -234,7 +235,10 @@ def _next(args: argparse.Namespace, paths: AppPaths) -> int:
         )
         return 0
     if not prompts:
-        print(f"Nothing planned in the next {args.days} day(s).")
+        words = language()
+        print(words.ngettext("Nothing planned in the next {count} day.",
+                             "Nothing planned in the next {count} days.",
+                             args.days).format(count=args.days))
     for p in prompts:
         print(
             f"{p.at.astimezone(tz):%a %Y-%m-%d %H:%M}  {config.routine(p.routine).title:24} "
@@ -258,7 +262,7 @@ def _meetings_for_next(
     result = load_in_subprocess(config.calendar, paths.cache_dir / "calendar", start,
                                 max(until, start + timedelta(days=1)), tz, now=now)
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(language().gettext("warning: {warning}").format(warning=warning), file=sys.stderr)
     return meetings_from(result)
 
 
@@ -270,7 +274,7 @@ def _meetings(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         config = load_config(paths.config_file)
     except ConfigError as error:
-        print(error, file=sys.stderr)
+        print(error.text(language()), file=sys.stderr)
         return 1
     return run_meetings(args, lambda: config.calendar, cache_dir=paths.cache_dir / "calendar",
                         tz=resolve_timezone(config))
@@ -284,23 +288,29 @@ def _config(args: argparse.Namespace, paths: AppPaths) -> int:
         print(paths.config_file)
         return 0
     target: Path = args.path or paths.config_file
+    words = language()
     if args.config_command == "init":
         if target.exists() and not args.force:
-            print(f"{target} exists already; use --force to replace it", file=sys.stderr)
+            print(words.gettext("{path} exists already; use --force to replace it").format(
+                path=target), file=sys.stderr)
             return 1
         write_atomic(target, builtin_text("config.toml"), private=True)  # may get feed tokens
-        print(f"wrote {target}")
+        print(words.gettext("wrote {path}").format(path=target))
         return 0
     if not target.exists():
-        print(f"{target}: no such file (the app runs on its built-in defaults)", file=sys.stderr)
+        print(words.gettext("{path}: no such file (the app runs on its built-in defaults)")
+              .format(path=target), file=sys.stderr)
         return 1
     try:
         config = load_config(target)
     except ConfigError as error:
         for problem in error.problems:
-            print(problem)
+            print(problem.text(words))
         return 1
     for note in config.notes:  # usable, but a detail is lost (a step's picture)
-        print(note)
-    print(f"{target}: OK" + (" (with the warnings above)" if config.notes else ""))
+        print(note.text(words))
+    if config.notes:
+        print(words.gettext("{path}: OK (with the warnings above)").format(path=target))
+    else:
+        print(words.gettext("{path}: OK").format(path=target))
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from movebreak.core.problems import Problem
+from movebreak.core.words import ENGLISH, Words
 
 __all__ = ["ConfigError", "Problem"]
 
@@ -13,3 +14,7 @@ class ConfigError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+    def text(self, words: Words = ENGLISH) -> str:
+        """Every problem on its line, the messages said in ``words``."""
+        return "\n".join(p.text(words) for p in self.problems)

@@ -25,9 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from movebreak.config.errors import ConfigError, Problem
+from movebreak.config.localize import localized
 from movebreak.config.locate import key_lines, line_of
 from movebreak.config.model import Config
 from movebreak.config.validate import build_config
+from movebreak.core.words import Message
+from movebreak.i18n import language
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 _END_OF_DOCUMENT = re.compile(r"\(at end of document\)")
@@ -60,15 +63,16 @@ def parse_toml(text: str, path: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except RecursionError:
         line = _too_deep_line(text)
-        raise ConfigError([Problem("", f"nested too deeply (arrays or tables more than "
-                                       f"{MAX_DEPTH} levels inside each other)", path,
-                                   line)]) from None
+        raise ConfigError([Problem("", Message(
+            "nested too deeply (arrays or tables more than {depth} levels inside each other)",
+            depth=MAX_DEPTH), path, line)]) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         match = _TOML_POSITION.search(message)
         line = int(match.group(1)) if match else max(1, len(text.splitlines()))
         clean = _END_OF_DOCUMENT.sub("", _TOML_POSITION.sub("", message)).strip()
-        raise ConfigError([Problem("", f"not valid TOML: {clean}", path, line)]) from None
+        raise ConfigError([Problem("", Message("not valid TOML: {reason}", reason=clean), path,
+                                   line)]) from None
 
 
 def _too_deep_line(text: str) -> int:
@@ -95,7 +99,7 @@ def read_config_text(path: Path) -> str | None:
     """
     where = str(path)
 
-    def problem(message: str, line: int = 1) -> ConfigError:
+    def problem(message: Message, line: int = 1) -> ConfigError:
         return ConfigError([Problem("", message, where, line)])
 
     try:
@@ -103,24 +107,26 @@ def read_config_text(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise problem(f"cannot read the file: {error.strerror or error}") from None
+        raise problem(Message("cannot read the file: {reason}",
+                              reason=error.strerror or str(error))) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise problem("not a regular file (a FIFO, a device or a folder?); "
-                      "the config must be a plain text file")
+        raise problem(Message("not a regular file (a FIFO, a device or a folder?); "
+                              "the config must be a plain text file"))
     with os.fdopen(fd, "rb") as file:
         try:
             data = file.read(MAX_CONFIG_BYTES + 1)
         except OSError as error:
-            raise problem(f"cannot read the file: {error.strerror or error}") from None
+            raise problem(Message("cannot read the file: {reason}",
+                                  reason=error.strerror or str(error))) from None
     if len(data) > MAX_CONFIG_BYTES:
-        raise problem(f"larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB, the limit for "
-                      "a config file; is this the right file?")
+        raise problem(Message("larger than {size} MiB, the limit for a config file; "
+                              "is this the right file?", size=MAX_CONFIG_BYTES // 1024 // 1024))
     try:
         return data.decode("utf-8")  # as written: no newline translation
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        raise problem("not UTF-8 text; save it as UTF-8", line) from None
+        raise problem(Message("not UTF-8 text; save it as UTF-8"), line) from None
 
 
 def builtin_raw() -> dict[str, Any]:
@@ -135,14 +141,16 @@ def config_from_text(text: str, path: str) -> Config:
     """Validate the text of a user config over the defaults; errors carry file and line."""
     text = text.removeprefix(_BOM)  # Notepad's UTF-8 signature: not part of the TOML
     user = parse_toml(text, path)
+    builtin = builtin_raw()
     try:
-        config = build_config(merge(builtin_raw(), user), source=path, base_dir=Path(path).parent)
+        config = build_config(merge(builtin, user), source=path, base_dir=Path(path).parent)
     except RecursionError:
-        raise ConfigError([Problem("", f"nested too deeply (tables more than {MAX_DEPTH} "
-                                       "levels inside each other)", path,
-                                   _too_deep_line(text))]) from None
+        raise ConfigError([Problem("", Message(
+            "nested too deeply (tables more than {depth} levels inside each other)",
+            depth=MAX_DEPTH), path, _too_deep_line(text))]) from None
     except ConfigError as error:
         raise ConfigError(_located(error.problems, text, path)) from None
+    config = localized(config, builtin, user, language())
     return replace(config, notes=tuple(_located(config.notes, text, path)))
 
 
@@ -155,7 +163,8 @@ def _located(problems: Sequence[Problem], text: str, path: str) -> list[Problem]
 
 def default_config() -> Config:
     """The built-in defaults, validated: the app runs on these with no file at all."""
-    return build_config(builtin_raw(), source="built-in defaults")
+    builtin = builtin_raw()
+    return localized(build_config(builtin, source="built-in defaults"), builtin, {}, language())
 
 
 def load_config(path: Path) -> Config:

@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 
 from movebreak.config.errors import ConfigError, Problem
 from movebreak.core.durations import DurationError, format_duration, parse_duration
+from movebreak.core.words import Message, message_of
 
 T = TypeVar("T")
 
@@ -43,13 +44,15 @@ class Reader:
         """A problem for each key of ``table`` not in ``allowed``; ``prefix`` ends in a dot."""
         for key in table:
             if key not in allowed:
-                self.fail(f"{prefix}{key}", f"unknown key; expected one of: {', '.join(allowed)}")
+                self.fail(f"{prefix}{key}", Message("unknown key; expected one of: {keys}",
+                                                    keys=", ".join(allowed)))
 
     def table(self, raw: dict[str, Any], key: str) -> dict[str, Any]:
         """The sub-table ``raw[key]`` (empty when absent or, with a problem, not a table)."""
         value = raw.get(key, {})
         if not isinstance(value, dict):
-            self.fail(key, f"expected a table such as [{key}], got {show(value)}")
+            self.fail(key, Message("expected a table such as [{key}], got {value}", key=key,
+                                   value=show(value)))
             return {}
         return value
 
@@ -65,7 +68,7 @@ class Reader:
         again whether a value is there: the question this reader exists to settle.)
         """
         if name not in raw:
-            self.fail(key, "missing")
+            self.fail(key, Message("missing"))
             return cast(T, None)
         return self.optional(raw, name, key, parse, cast(T, None))
 
@@ -79,7 +82,7 @@ class Reader:
         try:
             return parse(raw[name])
         except (ValueError, TypeError) as error:
-            self.fail(key, str(error))
+            self.fail(key, message_of(error))
             return cast(T, None)
 
     def check(self) -> None:
@@ -95,23 +98,25 @@ def show(value: object) -> str:
 
 def boolean(value: object) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {show(value)}")
+        raise ValueError(Message("expected true or false, got {value}", value=show(value)))
     return value
 
 
 def text(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected some text in quotes, got {show(value)}")
+        raise ValueError(Message("expected some text in quotes, got {value}", value=show(value)))
     return value.strip()
 
 
 def duration(value: object, minimum: timedelta | None = None) -> timedelta:
     """A duration such as "45m" or "1h30m", at least ``minimum`` when given."""
     if not isinstance(value, str):
-        raise DurationError(f'expected a duration such as "45m" or "1h30m", got {show(value)}')
+        raise DurationError(Message('expected a duration such as "45m" or "1h30m", got {value}',
+                                    value=show(value)))
     parsed = parse_duration(value)
     if minimum is not None and parsed < minimum:
-        raise DurationError(f"expected at least {format_duration(minimum)}, got {show(value)}")
+        raise DurationError(Message("expected at least {minimum}, got {value}",
+                                    minimum=format_duration(minimum), value=show(value)))
     return parsed
 
 
@@ -122,4 +127,4 @@ def optional_duration(value: object, minimum: timedelta | None = None) -> timede
     try:
         return duration(value, minimum)
     except DurationError as error:
-        raise DurationError(f'{error} (or "off")') from None
+        raise DurationError(Message('{error} (or "off")', error=message_of(error))) from None

@@ -42,6 +42,7 @@ from movebreak.core.cues import Cue
 from movebreak.core.durations import DurationRange, RepRange
 from movebreak.core.problems import Problem
 from movebreak.core.routines import Routine, Step
+from movebreak.core.words import Message
 from movebreak.guide.pictures import builtin_names, is_builtin_name, picture_problem
 from movebreak.sound.settings import cue_choice, volume
 
@@ -68,20 +69,26 @@ _ROUTINE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 def _durations(value: object) -> tuple[timedelta, ...]:
     if not isinstance(value, list) or not value or len(value) > 6:
-        raise ValueError(f'expected one to six durations such as ["5m", "10m"], got {show(value)}')
+        raise ValueError(Message(
+            'expected one to six durations such as ["5m", "10m"], got {value}', value=show(value)
+        ))
     return tuple(duration(item) for item in value)
 
 
 def _names(value: object) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f'expected a list of routine ids such as ["morning"], got {show(value)}')
+        raise ValueError(Message(
+            'expected a list of routine ids such as ["morning"], got {value}', value=show(value)
+        ))
     return frozenset(value)
 
 
 def _morning_at(value: object) -> time:
     """A time of day (``"first-activity"``, the other choice, is read before this)."""
     if not isinstance(value, str) or ":" not in value:
-        raise ValueError(f'expected a time such as "09:00" or "first-activity", got {show(value)}')
+        raise ValueError(Message(
+            'expected a time such as "09:00" or "first-activity", got {value}', value=show(value)
+        ))
     return _clock(value)
 
 
@@ -90,7 +97,9 @@ def _clock(value: object) -> time:
         return value.replace(tzinfo=None)
     match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value) if isinstance(value, str) else None
     if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise ValueError(f'expected a time of day such as "09:00", got {show(value)}')
+        raise ValueError(Message(
+            'expected a time of day such as "09:00", got {value}', value=show(value)
+        ))
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -107,32 +116,40 @@ def _day_end(value: object) -> time:
 
 def _days(value: object) -> frozenset[int]:
     if not isinstance(value, list) or not value:
-        raise ValueError(f'expected a list of days such as ["mon", "tue"], got {show(value)}')
+        raise ValueError(Message(
+            'expected a list of days such as ["mon", "tue"], got {value}', value=show(value)
+        ))
     days = set()
     for item in value:
         name = item.strip().lower()[:3] if isinstance(item, str) else None
         if name not in WEEKDAYS:
-            raise ValueError(f"expected day names mon, tue, ... sun, got {show(item)}")
+            raise ValueError(Message(
+                "expected day names mon, tue, ... sun, got {value}", value=show(item)
+            ))
         days.add(WEEKDAYS.index(name))
     return frozenset(days)
 
 
 def _timezone(value: object) -> str:
     if not isinstance(value, str):
-        raise ValueError(f'expected "local" or a zone such as "Europe/Berlin", got {show(value)}')
+        raise ValueError(Message(
+            'expected "local" or a zone such as "Europe/Berlin", got {value}', value=show(value)
+        ))
     if value != "local":
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f'unknown time zone {show(value)}; use "local" or e.g. "Europe/Berlin"'
-            ) from None
+            raise ValueError(Message(
+                'unknown time zone {value}; use "local" or e.g. "Europe/Berlin"', value=show(value)
+            )) from None
     return value
 
 
 def _pick(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"expected a whole number of steps (0 = all), got {show(value)}")
+        raise ValueError(Message(
+            "expected a whole number of steps (0 = all), got {value}", value=show(value)
+        ))
     return value
 
 
@@ -143,20 +160,23 @@ def _picture(r: Reader, image: str, key: str) -> str:
         if image in builtin_names():
             return image
         known = ", ".join(sorted(builtin_names()))
-        r.notes.append(Problem(key, f"no built-in picture named {show(image)}; the step shows "
-                                    f"none (built-in: {known}; or the path of a PNG file)"))
+        r.notes.append(Problem(key, Message(
+            "no built-in picture named {value}; the step shows none "
+            "(built-in: {known}; or the path of a PNG file)", value=show(image), known=known)))
         return ""
     path = r.base_dir / Path(image).expanduser()
     problem = picture_problem(path)
     if problem:
-        r.notes.append(Problem(key, f"{problem}; the step shows no picture"))
+        r.notes.append(Problem(key, Message("{problem}; the step shows no picture",
+                                            problem=problem)))
         return ""
     return str(path.resolve())
 
 
 def _step(r: Reader, raw: object, key: str) -> Step | None:
     if not isinstance(raw, dict):
-        r.fail(key, f"expected a step table with name and instruction, got {show(raw)}")
+        r.fail(key, Message("expected a step table with name and instruction, got {value}",
+                            value=show(raw)))
         return None
     r.known(raw, f"{key}.", _STEP_KEYS)
     before = len(r.problems)
@@ -166,7 +186,8 @@ def _step(r: Reader, raw: object, key: str) -> Step | None:
     )
     for required in ("name", "instruction"):
         if required not in raw:
-            r.fail(f"{key}.{required}", "missing; every step needs a name and an instruction")
+            r.fail(f"{key}.{required}",
+                   Message("missing; every step needs a name and an instruction"))
     span = (
         r.value(raw, "duration", f"{key}.duration", DurationRange.parse)
         if "duration" in raw
@@ -180,9 +201,9 @@ def _step(r: Reader, raw: object, key: str) -> Step | None:
     section = r.value(raw, "section", f"{key}.section", text) if "section" in raw else ""
     image = r.value(raw, "image", f"{key}.image", text) if "image" in raw else ""
     if "duration" in raw and "reps" in raw:
-        r.fail(f"{key}.reps", "a step has either a duration or reps, not both")
+        r.fail(f"{key}.reps", Message("a step has either a duration or reps, not both"))
     elif "duration" not in raw and "reps" not in raw:
-        r.fail(key, 'a step needs a duration such as "30-45s" or reps such as "10-15"')
+        r.fail(key, Message('a step needs a duration such as "30-45s" or reps such as "10-15"'))
     if len(r.problems) > before or name is None or instruction is None:
         return None
     picture = _picture(r, image, f"{key}.image") if image else ""
@@ -193,21 +214,21 @@ def _step(r: Reader, raw: object, key: str) -> Step | None:
 def _routine(r: Reader, routine_id: str, raw: object) -> Routine | None:
     key = f"routines.{routine_id}"
     if not _ROUTINE_ID.match(routine_id):
-        r.fail(key, "a routine id uses lower-case letters, digits, - and _")
+        r.fail(key, Message("a routine id uses lower-case letters, digits, - and _"))
         return None
     if not isinstance(raw, dict):
-        r.fail(key, f"expected a table [{key}], got {show(raw)}")
+        r.fail(key, Message("expected a table [{key}], got {value}", key=key, value=show(raw)))
         return None
     r.known(raw, f"{key}.", _ROUTINE_KEYS)
     before = len(r.problems)
     title = r.value(raw, "title", f"{key}.title", text) if "title" in raw else None
     if "title" not in raw:
-        r.fail(f"{key}.title", "missing; every routine needs a title")
+        r.fail(f"{key}.title", Message("missing; every routine needs a title"))
     summary = r.value(raw, "summary", f"{key}.summary", text) if "summary" in raw else ""
     pick = r.value(raw, "pick", f"{key}.pick", _pick) if "pick" in raw else 0
     raw_steps = raw.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
-        r.fail(f"{key}.steps", f"expected at least one [[{key}.steps]] table")
+        r.fail(f"{key}.steps", Message("expected at least one [[{key}.steps]] table", key=key))
         raw_steps = []
     steps = [_step(r, s, f"{key}.steps[{i}]") for i, s in enumerate(raw_steps)]
     if len(r.problems) > before or title is None:
@@ -220,7 +241,8 @@ def _needs_routine(
 ) -> None:
     if routine_id is not None and routine_id not in routines:
         known = ", ".join(sorted(routines)) or "none"
-        r.fail(key, f"no routine named {show(routine_id)}; known routines: {known}")
+        r.fail(key, Message("no routine named {value}; known routines: {known}",
+                            value=show(routine_id), known=known))
 
 
 def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None) -> Config:
@@ -249,7 +271,8 @@ def build_config(raw: dict[str, Any], source: str, base_dir: Path | None = None)
         get("work", "end", _day_end),
     )
     if work.start is not None and work.end is not None and work.start >= work.end:
-        r.fail("work.end", f"the working day must end after it starts ({work.start:%H:%M})")
+        r.fail("work.end", Message("the working day must end after it starts ({start})",
+                                   start=work.start.strftime("%H:%M")))
     reset = ResetRule(
         get("reset", "enabled", boolean),
         get("reset", "every", duration),

@@ -21,6 +21,8 @@ from movebreak.control.errors import ControlError, NotRunning
 from movebreak.control.protocol import ProtocolError, make_request
 from movebreak.core.commands import VERBS, Command, Pause, Snooze, Start, Status
 from movebreak.core.durations import format_duration
+from movebreak.core.words import Words
+from movebreak.i18n import language
 
 
 class ExitCode(IntEnum):
@@ -84,17 +86,21 @@ def run_control(
     return ExitCode.OK
 
 
-def confirmation(command: Command, argument: str | None, status: dict[str, Any]) -> str:
+def confirmation(
+    command: Command, argument: str | None, status: dict[str, Any], words: Words | None = None
+) -> str:
     """One line saying what the command did, then what the tray now says."""
+    say = words or language()
     if isinstance(command, Start):
         running = status.get("running")
         title = running.get("title") if isinstance(running, dict) else None
-        said = f"Started {title or argument}."
-    elif isinstance(command, Snooze | Pause) and command.length is not None:
-        verb = "Snoozed" if isinstance(command, Snooze) else "Paused"
-        said = f"{verb} for {format_duration(command.length)}."
+        said = say.gettext("Started {routine}.").format(routine=title or argument)
+    elif isinstance(command, Snooze) and command.length is not None:
+        said = say.gettext("Snoozed for {time}.").format(time=format_duration(command.length))
+    elif isinstance(command, Pause) and command.length is not None:
+        said = say.gettext("Paused for {time}.").format(time=format_duration(command.length))
     else:
-        said = command.said
+        said = say.gettext(command.said)
     headline = status.get("headline")
     return f"{said} {headline}" if isinstance(headline, str) and headline else said
 

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Protocol
 
 from movebreak.core.durations import DurationError, format_duration, parse_duration
 from movebreak.core.outcome import Outcome
+from movebreak.core.words import N_
 
 UNTIL_TOMORROW = "until-tomorrow"
 # Longer than this is a typo, and much longer would overflow the date arithmetic.
@@ -54,7 +55,7 @@ class _Verb:
     metavar: ClassVar[str] = ""  # how the CLI's usage line shows that argument
     remote: ClassVar[bool] = True  # offered on the control channel and as a CLI command
     help: ClassVar[str] = ""  # the CLI's help line
-    said: ClassVar[str] = "OK."  # the CLI's confirmation
+    said: ClassVar[str] = N_("OK.")  # the CLI's confirmation, translated where printed
     in_routine: ClassVar[InRoutine] = InRoutine.LEAVES
 
     @classmethod
@@ -96,7 +97,7 @@ class Status(_Verb):
 class Quit(_Verb):
     verb = "quit"
     help = "quit the running app"
-    said = "movebreak is quitting."
+    said = N_("movebreak is quitting.")
 
 
 # ----- the timetable ----------------------------------------------------------
@@ -146,7 +147,7 @@ class Snooze(_Verb):
 class Skip(_Verb):
     verb = "skip"
     help = "skip the prompt that is due"
-    said = "Skipped."
+    said = N_("Skipped.")
     in_routine = InRoutine.ENDS
 
 
@@ -154,7 +155,7 @@ class Skip(_Verb):
 class Done(_Verb):
     verb = "done"
     help = "mark the prompt (or the running routine) done"
-    said = "Marked done."
+    said = N_("Marked done.")
     in_routine = InRoutine.ENDS
 
 
@@ -167,7 +168,7 @@ class Pause(_Verb):
     needs = f'a duration such as "1h", or "{UNTIL_TOMORROW}"'
     metavar = f"DURATION|{UNTIL_TOMORROW}"
     help = f"hold every prompt: `pause 1h` or `pause {UNTIL_TOMORROW}`"
-    said = "Paused until tomorrow."
+    said = N_("Paused until tomorrow.")
     in_routine = InRoutine.DROPS
 
     @classmethod
@@ -184,7 +185,7 @@ class Pause(_Verb):
 class Resume(_Verb):
     verb = "resume"
     help = "end a pause"
-    said = "Resumed."
+    said = N_("Resumed.")
 
 
 # ----- a guided routine, the tray and the app ------------------------------------

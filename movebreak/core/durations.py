@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from movebreak.core.words import ENGLISH, Message, Words
+
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)", re.IGNORECASE)
 _LONGEST = timedelta(days=366)
@@ -22,6 +24,10 @@ def _quoted(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+def _rep_count(value: object) -> Message:
+    return Message('expected a rep count such as 12 or "10-15", got {value}', value=_quoted(value))
+
+
 class DurationError(ValueError):
     """Raised with a message fit to show a person who typed the value."""
 
@@ -29,12 +35,15 @@ class DurationError(ValueError):
 def parse_duration(text: str) -> timedelta:
     """Parse "45m", "1h30m", "90s", "1.5h" into a positive timedelta."""
     if not isinstance(text, str) or not _WHOLE.match(text):
-        raise DurationError(f'expected a duration such as "45m" or "1h30m", got {_quoted(text)}')
+        raise DurationError(Message('expected a duration such as "45m" or "1h30m", got {value}',
+                                    value=_quoted(text)))
     seconds = sum(float(n) * _UNIT_SECONDS[u.lower()] for n, u in _PART.findall(text))
     if seconds <= 0:
-        raise DurationError(f'expected a duration longer than zero, got {_quoted(text)}')
+        raise DurationError(Message("expected a duration longer than zero, got {value}",
+                                    value=_quoted(text)))
     if seconds > _LONGEST.total_seconds():
-        raise DurationError(f'expected a duration of at most a year, got {_quoted(text)}')
+        raise DurationError(Message("expected a duration of at most a year, got {value}",
+                                    value=_quoted(text)))
     return timedelta(seconds=seconds)
 
 
@@ -47,13 +56,15 @@ def format_duration(value: timedelta) -> str:
     return "".join(parts) or "0s"
 
 
-def speak_seconds(seconds: float) -> str:
+def speak_seconds(seconds: float, words: Words = ENGLISH) -> str:
     """Short spoken form for instructions: "45 s", "5 min", "1 min 30 s"."""
     total = round(seconds)
     minutes, secs = divmod(total, 60)
     if minutes and secs:
-        return f"{minutes} min {secs} s"
-    return f"{minutes} min" if minutes else f"{secs} s"
+        return words.gettext("{minutes} min {seconds} s").format(minutes=minutes, seconds=secs)
+    if minutes:
+        return words.gettext("{minutes} min").format(minutes=minutes)
+    return words.gettext("{seconds} s").format(seconds=secs)
 
 
 @dataclass(frozen=True)
@@ -67,8 +78,8 @@ class DurationRange:
     def parse(cls, text: str) -> DurationRange:
         """Parse "45s", "5m" or a range "30-45s" (the unit may be on both ends)."""
         if not isinstance(text, str):
-            raise DurationError(
-                f'expected a duration such as "45s" or "30-45s", got {_quoted(text)}')
+            raise DurationError(Message(
+                'expected a duration such as "45s" or "30-45s", got {value}', value=_quoted(text)))
         if "-" not in text:
             single = parse_duration(text)
             return cls(single, single)
@@ -80,22 +91,23 @@ class DurationRange:
         try:
             low, high = parse_duration(left), parse_duration(right)
         except DurationError:
-            raise DurationError(
-                f'expected a duration such as "45s" or "30-45s", got {_quoted(text)}'
-            ) from None
+            raise DurationError(Message(
+                'expected a duration such as "45s" or "30-45s", got {value}', value=_quoted(text)
+            )) from None
         if low > high:
-            raise DurationError(f'the range {_quoted(text)} runs backwards')
+            raise DurationError(Message("the range {value} runs backwards", value=_quoted(text)))
         return cls(low, high)
 
-    def spoken(self) -> str:
+    def spoken(self, words: Words = ENGLISH) -> str:
         """ "30–45 s", "5 min"."""
         lo, hi = self.low.total_seconds(), self.high.total_seconds()
         if lo == hi:
-            return speak_seconds(lo)
-        if hi < 60 or (lo % 60 == 0 and hi % 60 == 0):
-            unit, div = ("s", 1) if hi < 60 else ("min", 60)
-            return f"{round(lo / div)}–{round(hi / div)} {unit}"
-        return f"{speak_seconds(lo)}–{speak_seconds(hi)}"
+            return speak_seconds(lo, words)
+        if hi < 60:
+            return words.gettext("{low}–{high} s").format(low=round(lo), high=round(hi))
+        if lo % 60 == 0 and hi % 60 == 0:
+            return words.gettext("{low}–{high} min").format(low=round(lo / 60), high=round(hi / 60))
+        return f"{speak_seconds(lo, words)}–{speak_seconds(hi, words)}"
 
 
 @dataclass(frozen=True)
@@ -109,22 +121,25 @@ class RepRange:
     def parse(cls, value: str | int) -> RepRange:
         """Parse 12, "12" or "10-15"."""
         if isinstance(value, bool):
-            raise DurationError(f'expected a rep count such as 12 or "10-15", got {_quoted(value)}')
+            raise DurationError(_rep_count(value))
         if isinstance(value, int):
             if value <= 0:
-                raise DurationError(f"expected a positive rep count, got {value}")
+                raise DurationError(Message("expected a positive rep count, got {value}",
+                                            value=value))
             return cls(value, value)
         match = re.fullmatch(r"\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?", str(value))
         if not match:
-            raise DurationError(f'expected a rep count such as 12 or "10-15", got {_quoted(value)}')
+            raise DurationError(_rep_count(value))
         low = int(match.group(1))
         high = int(match.group(2) or low)
         if low <= 0 or low > high:
-            raise DurationError(f'expected a rep range such as 10-15, got {_quoted(value)}')
+            raise DurationError(Message("expected a rep range such as 10-15, got {value}",
+                                        value=_quoted(value)))
         return cls(low, high)
 
-    def spoken(self) -> str:
-        """ "10–15 reps", "12 reps"."""
+    def spoken(self, words: Words = ENGLISH) -> str:
+        """ "10–15 reps", "12 reps" (a plural form for the highest count)."""
         if self.low == self.high:
-            return f"{self.low} reps"
-        return f"{self.low}–{self.high} reps"
+            return words.ngettext("{count} rep", "{count} reps", self.low).format(count=self.low)
+        return words.ngettext("{low}–{high} rep", "{low}–{high} reps", self.high).format(
+            low=self.low, high=self.high)

@@ -25,16 +25,17 @@ from movebreak.core.commands import (
     ToggleLogin,
 )
 from movebreak.core.state import Status
+from movebreak.core.words import ENGLISH, N_, Words
 
 if TYPE_CHECKING:
     from movebreak.core.config import Config
     from movebreak.core.view import TrayView
 
-STARTING = "movebreak is starting…"
+STARTING = N_("movebreak is starting…")
 PAUSE_CHOICES: tuple[tuple[str, timedelta | None], ...] = (
-    ("30 min", timedelta(minutes=30)),
-    ("1 hour", timedelta(hours=1)),
-    ("until tomorrow", None),
+    (N_("30 min"), timedelta(minutes=30)),
+    (N_("1 hour"), timedelta(hours=1)),
+    (N_("until tomorrow"), None),
 )
 
 
@@ -75,12 +76,14 @@ def menu_choices(config: Config) -> MenuChoices:
                        config.routine(morning).title, config.prompts.snooze_choices)
 
 
-def spoken(length: timedelta) -> str:
+def spoken(length: timedelta, words: Words = ENGLISH) -> str:
     """ "5 min", "1 h", "45 s" for menu items."""
     seconds = round(length.total_seconds())
     if seconds % 3600 == 0:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
+        return words.gettext("{hours} h").format(hours=seconds // 3600)
+    if seconds % 60 == 0:
+        return words.gettext("{minutes} min").format(minutes=seconds // 60)
+    return words.gettext("{seconds} s").format(seconds=seconds)
 
 
 def _lower_first(text: str) -> str:
@@ -88,37 +91,53 @@ def _lower_first(text: str) -> str:
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
 
 
-STARTING_MENU = (MenuEntry(STARTING, enabled=False), SEPARATOR, MenuEntry("Quit", Quit()))
-"""Before the app behind the icon exists."""
+def _start(template: str, title: str, words: Words) -> str:
+    """A "Start ... now" label: ``{routine}`` is the title lower-cased at its start, for
+    inside a sentence (English, French, Spanish); ``{title}`` is it as written (German
+    nouns keep their capital). A translation uses either."""
+    return words.gettext(template).format(routine=_lower_first(title), title=title)
+
+
+def starting_menu(words: Words = ENGLISH) -> tuple[MenuEntry, ...]:
+    """Before the app behind the icon exists."""
+    return (MenuEntry(words.gettext(STARTING), enabled=False), SEPARATOR,
+            MenuEntry(words.gettext("Quit"), Quit()))
 
 
 def tray_menu(
-    view: TrayView, choices: MenuChoices, today: str = "", login: bool | None = None
+    view: TrayView,
+    choices: MenuChoices,
+    today: str = "",
+    login: bool | None = None,
+    words: Words = ENGLISH,
 ) -> tuple[MenuEntry, ...]:
     """The app's menu for ``view``; ``today`` is the day's tally line, ``login`` whether
     the app starts at login (None: that cannot be set up here, so no such item)."""
+    say = words.gettext
     paused = view.status is Status.PAUSED
-    snooze = tuple(MenuEntry(spoken(d), Snooze(d)) for d in choices.snooze)
-    pause = tuple(MenuEntry(label, Pause(d)) for label, d in PAUSE_CHOICES)
-    at_login = MenuEntry("Start at login", ToggleLogin(), checked=login)
+    snooze = tuple(MenuEntry(spoken(d, words), Snooze(d)) for d in choices.snooze)
+    pause = tuple(MenuEntry(say(label), Pause(d)) for label, d in PAUSE_CHOICES)
+    at_login = MenuEntry(words.gettext("Start at login"), ToggleLogin(), checked=login)
     login_item = () if login is None else (at_login,)
     return (
         MenuEntry(view.headline, enabled=False),
         *((MenuEntry(today, enabled=False),) if today else ()),
-        MenuEntry("Left click", Activate(), default=True),
+        MenuEntry("Left click", Activate(), default=True),  # never shown
         SEPARATOR,
-        MenuEntry(f"Start a {_lower_first(choices.reset_title)} now", Start(choices.reset)),
-        MenuEntry(f"Start the {_lower_first(choices.morning_title)} now", Start(choices.morning)),
+        MenuEntry(_start(N_("Start a {routine} now"), choices.reset_title, words),
+                  Start(choices.reset)),
+        MenuEntry(_start(N_("Start the {routine} now"), choices.morning_title, words),
+                  Start(choices.morning)),
         SEPARATOR,
-        MenuEntry("Snooze", submenu=snooze),
-        MenuEntry("Skip this one", Skip()),
-        MenuEntry("Done", Done()),
+        MenuEntry(words.gettext("Snooze"), submenu=snooze),
+        MenuEntry(words.gettext("Skip this one"), Skip()),
+        MenuEntry(words.gettext("Done"), Done()),
         SEPARATOR,
-        MenuEntry("Pause", submenu=pause, enabled=not paused),
-        MenuEntry("Resume", Resume(), enabled=paused),
+        MenuEntry(words.gettext("Pause"), submenu=pause, enabled=not paused),
+        MenuEntry(words.gettext("Resume"), Resume(), enabled=paused),
         SEPARATOR,
         *login_item,
-        MenuEntry("Open config file", OpenConfig()),
-        MenuEntry("Quit", Quit()),
+        MenuEntry(words.gettext("Open config file"), OpenConfig()),
+        MenuEntry(words.gettext("Quit"), Quit()),
     )
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from movebreak.core.words import ENGLISH, Words, say
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -23,5 +25,10 @@ class Problem:
     line: int = 0
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, words: Words = ENGLISH) -> str:
+        """``FILE:LINE: KEY: message``, the message said in ``words`` (keys stay English)."""
         where = f"{self.path}:{self.line}: " if self.path else ""
-        return f"{where}{self.key}: {self.message}" if self.key else f"{where}{self.message}"
+        message = say(self.message, words)
+        return f"{where}{self.key}: {message}" if self.key else f"{where}{message}"

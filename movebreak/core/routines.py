@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from movebreak.core.durations import DurationRange, RepRange, speak_seconds
+from movebreak.core.words import ENGLISH, Words
 
 # A rep takes about three seconds done slowly; used only when a rep step has no
 # suggested time of its own.
@@ -51,19 +52,21 @@ class Step:
         reps = self.reps.high if self.reps else 10
         return timedelta(seconds=reps * SECONDS_PER_REP * self.sides)
 
-    def dose(self) -> str:
+    def dose(self, words: Words = ENGLISH) -> str:
         """The amount in words: "30–45 s each side", "10–15 reps", "5 min"."""
         if self.reps is not None:
-            amount = self.reps.spoken()
+            amount = self.reps.spoken(words)
         elif self.duration is not None:
-            amount = self.duration.spoken()
+            amount = self.duration.spoken(words)
         else:
-            amount = speak_seconds(self.suggested.total_seconds())
-        return f"{amount} each side" if self.each_side else amount
+            amount = speak_seconds(self.suggested.total_seconds(), words)
+        if not self.each_side:
+            return amount
+        return words.gettext("{amount} each side").format(amount=amount)
 
-    def describe(self) -> str:
+    def describe(self, words: Words = ENGLISH) -> str:
         """One line for a notification: name, dose, then the instruction."""
-        return f"{self.name} ({self.dose()}): {self.instruction}"
+        return f"{self.name} ({self.dose(words)}): {self.instruction}"
 
 
 @dataclass(frozen=True)
@@ -94,14 +97,14 @@ class Routine:
         return sum((s.suggested for s in self.steps_for(rotation)), timedelta())
 
 
-def notification_body(routine: Routine, rotation: int) -> str:
+def notification_body(routine: Routine, rotation: int, words: Words = ENGLISH) -> str:
     """The text of a prompt: one line per step, with its dose and instruction."""
     lines = [routine.summary] if routine.summary else []
-    lines += [f"• {step.describe()}" for step in routine.steps_for(rotation)]
+    lines += [f"• {step.describe(words)}" for step in routine.steps_for(rotation)]
     return "\n".join(lines)
 
 
-def notification_title(routine: Routine, rotation: int) -> str:
+def notification_title(routine: Routine, rotation: int, words: Words = ENGLISH) -> str:
     """The title of a prompt: the routine's name and its planned time."""
     minutes = max(1, round(routine.planned_time(rotation).total_seconds() / 60))
-    return f"{routine.title} · {minutes} min"
+    return f"{routine.title} · {words.gettext('{minutes} min').format(minutes=minutes)}"

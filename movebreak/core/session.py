@@ -64,6 +64,7 @@ from movebreak.core.session_events import (
     StepStarted,
     ceil_seconds,
 )
+from movebreak.core.words import ENGLISH, Words
 
 # Later than this after a deadline, a tick means the machine was asleep (see above).
 LATE_LIMIT = timedelta(seconds=60)
@@ -245,11 +246,11 @@ class Session:
             return None
         return self._deadline
 
-    def view(self, now: datetime) -> SessionView:
+    def view(self, now: datetime, words: Words = ENGLISH) -> SessionView:
         """What a timer window shows at ``now``; it changes nothing.
 
         Between a deadline and its tick the countdown shows 0 rather than going
-        negative (or, on a rep part, the overtime).
+        negative (or, on a rep part, the overtime). The dose is said in ``words``.
         """
         _require_aware(now)
         part = self._part
@@ -268,7 +269,7 @@ class Session:
             step_name=step.name,
             instruction=step.instruction,
             section=step.section,
-            dose=step.dose(),
+            dose=step.dose(words),
             kind=part.kind,
             step_number=part.step_index + 1,
             step_count=len(self._steps),

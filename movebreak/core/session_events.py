@@ -13,6 +13,7 @@ from enum import Enum
 
 from movebreak.core.outcome import Outcome
 from movebreak.core.routines import Step
+from movebreak.core.words import ENGLISH, N_, Words
 
 
 class SessionState(Enum):
@@ -43,10 +44,12 @@ class Side(Enum):
     FIRST = "first"
     SECOND = "second"
 
-    @property
-    def label(self) -> str:
+    def label(self, words: Words = ENGLISH) -> str:
         """What the timer window prints under the step name."""
-        return {Side.NONE: "", Side.FIRST: "left side", Side.SECOND: "right side"}[self]
+        return words.gettext(_SIDE_LABELS[self]) if _SIDE_LABELS[self] else ""
+
+
+_SIDE_LABELS = {Side.NONE: "", Side.FIRST: N_("left side"), Side.SECOND: N_("right side")}
 
 
 class PauseReason(Enum):
@@ -183,10 +186,10 @@ class SessionView:
         """True while the countdown is stopped by a pause."""
         return self.state is SessionState.PAUSED
 
-    @property
-    def position(self) -> str:
+    def position(self, words: Words = ENGLISH) -> str:
         """ "step 2 of 3"."""
-        return f"step {self.step_number} of {self.step_count}"
+        return words.gettext("step {number} of {count}").format(
+            number=self.step_number, count=self.step_count)
 
     @property
     def clock(self) -> str:

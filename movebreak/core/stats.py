@@ -29,6 +29,7 @@ from enum import Enum
 
 from movebreak.core.history import HistoryEvent
 from movebreak.core.outcome import Outcome
+from movebreak.core.words import ENGLISH, Words
 
 MORNING_ROUTINE = "morning"
 WORKDAYS = frozenset(range(5))  # Monday to Friday, as date.weekday() numbers
@@ -208,15 +209,17 @@ def summarize(
     )
 
 
-def today_line(today: DayStats) -> str:
+def today_line(today: DayStats, words: Words = ENGLISH) -> str:
     """The tray menu's line: "Today: 5 of 8 resets · morning done"."""
     if today.prompted:
-        noun = "reset" if today.prompted == 1 else "resets"
-        line = f"Today: {today.done} of {today.prompted} {noun}"
+        line = words.ngettext(
+            "Today: {done} of {prompted} reset", "Today: {done} of {prompted} resets",
+            today.prompted,
+        ).format(done=today.done, prompted=today.prompted)
     else:
-        line = "Today: no resets yet"
+        line = words.gettext("Today: no resets yet")
     if today.morning_done:
-        line += " · morning done"
+        line += " · " + words.gettext("morning done")
     elif today.morning_prompted:
-        line += " · morning not done"
+        line += " · " + words.gettext("morning not done")
     return line

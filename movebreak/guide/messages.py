@@ -17,20 +17,26 @@ from typing import Any
 from movebreak.core.commands import Command, Done, Hold, Next, Skip, Snooze, parse
 from movebreak.core.placement import Anchor
 from movebreak.core.session_events import SessionView
+from movebreak.core.words import ENGLISH, N_, Words
 from movebreak.guide.pictures import picture_path
 
 # The window's buttons: what each sends, its label, and its keyboard shortcuts.
 BUTTONS: tuple[tuple[Command, str, tuple[str, ...]], ...] = (
-    (Hold(), "Pause", ("<space>",)),
-    (Next(), "Next", ("n", "<Right>")),
-    (Snooze(), "Snooze", ("s",)),
-    (Skip(), "Skip", ("k",)),
-    (Done(), "Done", ("d", "<Return>")),
+    (Hold(), N_("Pause"), ("<space>",)),
+    (Next(), N_("Next"), ("n", "<Right>")),
+    (Snooze(), N_("Snooze"), ("s",)),
+    (Skip(), N_("Skip"), ("k",)),
+    (Done(), N_("Done"), ("d", "<Return>")),
 )
 
 
-def show_message(view: SessionView, cue: str | None = None) -> dict[str, Any]:
-    """The ``show`` message for ``view``; ``cue`` is a transient banner (e.g. switch sides)."""
+def show_message(
+    view: SessionView, cue: str | None = None, words: Words = ENGLISH
+) -> dict[str, Any]:
+    """The ``show`` message for ``view``; ``cue`` is a transient banner (e.g. switch sides).
+
+    Its text is said in ``words`` (the view's dose already is: see ``Session.view``).
+    """
     return {
         "kind": "show",
         "routine": view.routine_title,
@@ -38,8 +44,8 @@ def show_message(view: SessionView, cue: str | None = None) -> dict[str, Any]:
         "dose": view.dose,
         "instruction": view.instruction,
         "picture": str(picture_path(view.image) or ""),
-        "position": view.position,
-        "side": view.side.label,
+        "position": view.position(words),
+        "side": view.side.label(words),
         "remaining": view.remaining_seconds - view.overtime_seconds,
         "reps": view.awaiting_user,
         "paused": view.paused,

@@ -37,6 +37,7 @@ from typing import Any
 from movebreak.core.commands import Command, Hold, Next, Skip
 from movebreak.core.placement import Anchor, Rect, place_window
 from movebreak.guide.messages import BUTTONS, action_message, clock_text
+from movebreak.i18n import language
 from movebreak.storage.atomic import write_atomic
 
 WIDTH, HEIGHT = 400, 300
@@ -61,6 +62,7 @@ class TimerWindow:
         self.paused = False
         self.armed = False  # the user turned to the window: its shortcuts act
         self.mapped_at: float | None = None
+        self.words = language()  # the app's environment, inherited: its language
         root.title("movebreak")
         root.configure(bg=BG)
         root.attributes("-topmost", True)
@@ -97,7 +99,10 @@ class TimerWindow:
         bar.pack(side="bottom", fill="x", padx=8, pady=8)
         self.buttons: dict[Command, tk.Button] = {}
         for action, text, keys in BUTTONS:
-            button = tk.Button(bar, text=text, width=5, command=partial(self.send, action))
+            button = tk.Button(  # little inner padding: German's "Fortsetzen" must fit
+                bar, text=self.words.gettext(text), width=5, padx=2,
+                command=partial(self.send, action),
+            )
             button.pack(side="left", expand=True, fill="x", padx=1)
             self.buttons[action] = button
             for key in keys:
@@ -144,11 +149,15 @@ class TimerWindow:
         self.received = time.monotonic()
         self.paused = bool(message.get("paused"))
         self.footer.config(
-            text=message.get("position", "") + ("  ·  paused" if self.paused else "")
+            text=message.get("position", "")
+            + ("  ·  " + self.words.gettext("paused") if self.paused else "")
         )
-        self.buttons[Hold()].config(text="Resume" if self.paused else "Pause")
+        self.buttons[Hold()].config(
+            text=self.words.gettext("Resume") if self.paused else self.words.gettext("Pause")
+        )
         last, reps = bool(message.get("last")), bool(message.get("reps"))
-        self.buttons[Next()].config(text="Finish" if last else "Next")
+        next_text = self.words.gettext("Finish") if last else self.words.gettext("Next")
+        self.buttons[Next()].config(text=next_text)
         self.clock.config(fg=CUE if reps and self.remaining <= 0 else FG)
         self.tick_clock()
 
@@ -274,7 +283,7 @@ class TimerWindow:
                 continue
             if message.get("kind") == "end":
                 self.reveal()
-                self.end(message.get("text", "Done"))
+                self.end(message.get("text", self.words.gettext("Done")))
                 return
             # Content first, then map: a window that grows after it is mapped is moved
             # again by some window managers (sway centres a floating window that resizes).

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from movebreak.core.commands import Command, Handler, Quit
-from movebreak.core.menu import STARTING, STARTING_MENU, MenuChoices, MenuEntry, tray_menu
+from movebreak.core.menu import STARTING, MenuChoices, MenuEntry, starting_menu, tray_menu
 from movebreak.core.state import Status
+from movebreak.i18n import language
 from movebreak.tray.frames import Frame, frame_of, load_frame
 
 if TYPE_CHECKING:
@@ -64,7 +65,9 @@ class TrayIcon:
         xorg = pystray.Icon.__module__ == "pystray._xorg"
         self._title: Callable[[str], str] = latin1_title if xorg else str
         image = self._image(frame_of(Status.WAITING, None))
-        self._icon = pystray.Icon("movebreak", image, self._title(STARTING), menu=self._menu())
+        self._words = language()
+        starting = self._title(self._words.gettext(STARTING))
+        self._icon = pystray.Icon("movebreak", image, starting, menu=self._menu())
         log.info("tray backend: %s", type(self._icon).__module__)
 
     @property
@@ -101,8 +104,8 @@ class TrayIcon:
 
     def _entries(self) -> tuple[MenuEntry, ...]:
         if self._handler is None or self._view is None or self._choices is None:
-            return STARTING_MENU
-        return tray_menu(self._view, self._choices, self._today, self._login())
+            return starting_menu(self._words)
+        return tray_menu(self._view, self._choices, self._today, self._login(), self._words)
 
     def _menu(self) -> Any:
         return self._pystray.Menu(*(self._item(entry) for entry in self._entries()))

@@ -51,6 +51,9 @@ check_info() {
   for want in ./usr/bin/movebreak ./usr/lib/movebreak/movebreak/cli/main.py \
     ./usr/lib/movebreak/movebreak/assets/movebreak.png \
     ./usr/lib/movebreak/movebreak/assets/tray-frames.png \
+    ./usr/lib/movebreak/movebreak/locale/de/LC_MESSAGES/movebreak.mo \
+    ./usr/lib/movebreak/movebreak/locale/fr/LC_MESSAGES/movebreak.mo \
+    ./usr/lib/movebreak/movebreak/locale/es/LC_MESSAGES/movebreak.mo \
     "./usr/share/applications/$APP_ID.desktop" "./usr/share/metainfo/$APP_ID.metainfo.xml" \
     "./usr/share/icons/hicolor/48x48/apps/$APP_ID.png" \
     "./usr/share/icons/hicolor/512x512/apps/$APP_ID.png" \

@@ -84,14 +84,14 @@ def test_each_side_step_runs_two_halves_with_a_switch_cue() -> None:
     events = session.start(T0)
     assert events[1].side is Side.FIRST
     view = session.view(at(10))
-    assert (view.side, view.side.label, view.remaining_seconds) == (Side.FIRST, "left side", 35)
+    assert (view.side, view.side.label(), view.remaining_seconds) == (Side.FIRST, "left side", 35)
     assert view.total_remaining_seconds == 35 + 45 + 30
 
     events = session.tick(at(45))
     assert kinds(events) == [SidesSwitched]
     assert events[0].index == 0 and events[0].seconds == 45
     view = session.view(at(45))
-    assert (view.side, view.side.label, view.step_number) == (Side.SECOND, "right side", 1)
+    assert (view.side, view.side.label(), view.step_number) == (Side.SECOND, "right side", 1)
 
     events = session.tick(at(90))
     assert kinds(events) == [StepStarted]
@@ -339,7 +339,7 @@ def test_view_gives_everything_the_timer_window_shows() -> None:
     assert view.routine_title == "2-minute reset" and view.routine_id == "reset"
     assert view.step_name == "Wall pec stretch"
     assert view.instruction == "Forearm on the wall."
-    assert view.position == "step 1 of 2"
+    assert view.position() == "step 1 of 2"
     assert view.dose == "30–45 s each side"
     assert view.total_remaining_seconds == 135
     assert view.fraction_done == pytest.approx(0.25)
@@ -347,7 +347,7 @@ def test_view_gives_everything_the_timer_window_shows() -> None:
 
     session.tick(at(90))
     view = session.view(at(100))
-    assert view.position == "step 2 of 2" and view.side is Side.FIRST
+    assert view.position() == "step 2 of 2" and view.side is Side.FIRST
     session.tick(at(135))
     assert session.view(at(135)).is_last
     session.tick(at(180))
